@@ -1,0 +1,98 @@
+package org.slidestream.cli;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import java.io.PrintWriter;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/**
+ * The {@code slidestream} command. Exit codes: 0 success; 1 failure (a command failed, or at least
+ * one slide of a cohort failed); 2 bad usage.
+ */
+@Command(name = "slidestream",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        description = "Gigapixel bio-images in bounded memory: read, convert, tissue, patches, masks, stains, registration, features.",
+        subcommands = {
+                CommandLine.HelpCommand.class,
+        })
+public final class Main implements Runnable {
+    public static final int EXIT_OK = 0;
+    public static final int EXIT_FAILED = 1;
+    public static final int EXIT_USAGE = 2;
+
+    @Option(names = "--debug", scope = ScopeType.INHERIT,
+            description = "Print stack traces and debug logging.")
+    void setDebug(boolean debug) {
+        Main.debug = debug;
+        if (debug) {
+            ((Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME)).setLevel(Level.DEBUG);
+        }
+    }
+
+    private static volatile boolean debug;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    public static boolean debug() {
+        return debug;
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the command line and returns the exit code (tests call this). */
+    public static int execute(String... args) {
+        return commandLine().execute(args);
+    }
+
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler(Main::handleException);
+        cl.setExitCodeExceptionMapper(ex -> EXIT_FAILED);
+        cl.setParameterExceptionHandler(Main::handleParameterException);
+        return cl;
+    }
+
+    private static int handleException(Exception ex, CommandLine cmd, CommandLine.ParseResult parsed) {
+        PrintWriter err = cmd.getErr();
+        if (debug) {
+            ex.printStackTrace(err);
+        }
+        err.println(cmd.getCommandSpec().qualifiedName() + ": " + Errors.oneLine(ex));
+        err.flush();
+        return EXIT_FAILED;
+    }
+
+    private static int handleParameterException(CommandLine.ParameterException ex, String[] args) {
+        CommandLine cmd = ex.getCommandLine();
+        PrintWriter err = cmd.getErr();
+        if (debug) {
+            ex.printStackTrace(err);
+        }
+        err.println(cmd.getCommandSpec().qualifiedName() + ": " + ex.getMessage());
+        err.println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for more information.");
+        err.flush();
+        return EXIT_USAGE;
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"slidestream " + (v == null ? "development build" : v),
+                    "Java " + Runtime.version() + " (" + System.getProperty("java.vm.vendor") + ")"};
+        }
+    }
+}
