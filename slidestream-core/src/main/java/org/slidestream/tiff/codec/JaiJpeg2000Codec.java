@@ -35,6 +35,12 @@ final class JaiJpeg2000Codec implements Jpeg2000Codec {
         } catch (IOException | RuntimeException e) {
             readers.discard(reader);
             throw new CodecException("damaged JPEG 2000 data: " + e.getMessage(), e);
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (Error e) {
+            // JJ2000 reports some read errors by throwing ThreadDeath (after printing the cause).
+            readers.discard(reader);
+            throw new CodecException("damaged JPEG 2000 data: JJ2000 gave up (" + e + ")", e);
         }
         readers.giveBack(reader);
         int w = decoded.getWidth(), hgt = decoded.getHeight();

@@ -11,6 +11,8 @@ package org.slidestream.tiff.codec;
  * @param signed     whether any component is signed
  */
 record Jpeg2000Header(int width, int height, int components, int precision, boolean signed, int codestream, boolean jp2) {
+    private static final int SOT = 0xFF90;
+    private static final int EOC = 0xFFD9;
     private static final byte[] JP2_SIGNATURE = {0, 0, 0, 12, 'j', 'P', ' ', ' ', 13, 10, (byte) 0x87, 10};
 
     static Jpeg2000Header parse(byte[] data) {
@@ -38,7 +40,34 @@ record Jpeg2000Header(int width, int height, int components, int precision, bool
             precision = Math.max(precision, (ssiz & 0x7F) + 1);
             signed |= (ssiz & 0x80) != 0;
         }
+        requireCompleteTileParts(data, soc + 4 + lsiz);
         return new Jpeg2000Header((int) w, (int) h, csiz, precision, signed, soc, jp2);
+    }
+
+    /**
+     * Walks the main header's marker segments to the first tile-part, then the tile-parts by their
+     * lengths: a codestream cut short is damaged. (JJ2000 would print a stack trace and throw
+     * ThreadDeath on it; OpenJPEG would decode the missing part as gray.)
+     */
+    private static void requireCompleteTileParts(byte[] data, int pos) {
+        while (true) {
+            int marker = u16(data, pos);
+            if (marker == SOT) break;
+            if ((marker & 0xFF00) != 0xFF00) throw new CodecException("JPEG 2000 main header is damaged at byte " + pos);
+            pos += 2 + u16(data, pos + 2);
+        }
+        while (pos < data.length) {
+            int marker = u16(data, pos);
+            if (marker == EOC) return;
+            if (marker != SOT) throw new CodecException("JPEG 2000 tile-part expected at byte " + pos);
+            long psot = u32(data, pos + 6);
+            if (psot == 0) return; // the last tile-part runs to the end of the codestream
+            if (psot < 14 || pos + psot > data.length) {
+                throw new CodecException("JPEG 2000 codestream is truncated: a tile-part of " + psot
+                        + " bytes at byte " + pos + " runs past its end (" + data.length + " bytes)");
+            }
+            pos += (int) psot;
+        }
     }
 
     private static boolean startsWithSignature(byte[] data) {
