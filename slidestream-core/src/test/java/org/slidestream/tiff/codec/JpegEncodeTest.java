@@ -139,7 +139,8 @@ class JpegEncodeTest {
     }
 
     /**
-     * Streams PIL writes (JFIF, YCbCr, 4:4:4 / 4:2:2 / 4:2:0, and gray), decoded as YCbCr; the
+     * Streams PIL writes (JFIF, YCbCr, 4:4:4 / 4:2:2 / 4:2:0, gray, progressive), decoded as
+     * YCbCr; the
      * same streams without their JFIF marker (libjpeg then guesses from the component ids); and
      * decoded as RGB, which must return the stored components untouched, as PIL's YCbCr draft mode
      * does, whatever the subsampling.
@@ -158,8 +159,10 @@ class JpegEncodeTest {
                     Image.fromarray(a, 'RGB').save(f'{out}/pil-{s}.jpg', 'JPEG', quality=88, subsampling=s)
                 g = np.frombuffer(open(gray, 'rb').read(), 'u1').reshape(77, 123)
                 Image.fromarray(g, 'L').save(f'{out}/pil-gray.jpg', 'JPEG', quality=88)
+                Image.fromarray(a, 'RGB').save(f'{out}/pil-progressive.jpg', 'JPEG', quality=88, progressive=True)
                 """, rgbRaw, grayRaw, dir).requireSuccess("PIL JPEG encoding");
-        List<Path> files = List.of(dir.resolve("pil-0.jpg"), dir.resolve("pil-1.jpg"), dir.resolve("pil-2.jpg"), dir.resolve("pil-gray.jpg"));
+        List<Path> files = List.of(dir.resolve("pil-0.jpg"), dir.resolve("pil-1.jpg"), dir.resolve("pil-2.jpg"), dir.resolve("pil-gray.jpg"),
+                dir.resolve("pil-progressive.jpg"));
         List<Raster> pil = pilDecode(files, false);
         List<Raster> pilRaw = pilDecode(files, true);
         for (String name : new String[] {CodecFixtures.IMAGEIO, CodecFixtures.TURBO}) {
