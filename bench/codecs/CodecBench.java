@@ -98,9 +98,12 @@ public class CodecBench {
         System.out.printf("%s %s %s %.1f%n", format, op, codec, rate);
     }
 
-    /** Operations per second over {@code seconds} on {@code threads} threads, after a warm-up of a third as long. */
+    /**
+     * Operations per second over {@code seconds} on {@code threads} threads, after a warm-up as
+     * long (at least 2 s: JJ2000 takes seconds of JIT compilation to reach its speed).
+     */
     private static double rate(double seconds, int threads, IntConsumer op) throws Exception {
-        run(seconds / 3, threads, op);
+        run(Math.max(2, seconds), threads, op);
         return run(seconds, threads, op);
     }
 
