@@ -45,19 +45,23 @@ class Jpeg2000Test {
      * itself does not read back correctly when tiled.
      */
     private Path pilLossless(byte[] raw, int width, int height, String mode) {
+        return pilLossless(raw, width, height, mode, false);
+    }
+
+    private Path pilLossless(byte[] raw, int width, int height, String mode, boolean jp2) {
         ReferenceTools.requirePythonModules("PIL", "numpy");
         try {
-            Path in = dir.resolve("raw-" + mode.replace(';', '_')), out = dir.resolve("out-" + mode.replace(';', '_') + ".j2k");
+            Path in = dir.resolve("raw-" + mode.replace(';', '_')), out = dir.resolve("out-" + mode.replace(';', '_') + (jp2 ? ".jp2" : ".j2k"));
             Files.write(in, raw);
             ReferenceTools.python("""
                     import sys, numpy as np
                     from PIL import Image
-                    raw, w, h, mode, out = open(sys.argv[1], 'rb').read(), int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], sys.argv[5]
+                    raw, w, h, mode, out, jp2 = open(sys.argv[1], 'rb').read(), int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], sys.argv[5], sys.argv[6] == 'true'
                     shape = {'RGB': (h, w, 3), 'L': (h, w), 'I;16': (h, w)}[mode]
                     a = np.frombuffer(raw, dtype='<u2' if mode == 'I;16' else 'u1').reshape(shape)
-                    Image.fromarray(a, mode).save(out, 'JPEG2000', irreversible=False, mct=0, no_jp2=True,
+                    Image.fromarray(a, mode).save(out, 'JPEG2000', irreversible=False, mct=0, no_jp2=not jp2,
                                                  tile_size=(64, 64) if w > 64 and mode != 'I;16' else None)
-                    """, in, width, height, mode, out).requireSuccess("PIL JPEG 2000 encoding");
+                    """, in, width, height, mode, out, jp2).requireSuccess("PIL JPEG 2000 encoding");
             return out;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -83,6 +87,17 @@ class Jpeg2000Test {
             codec.decode(j2k, JpegColour.RGB, out);
             PixelDiff.of(out, src).assertExact(name + " " + bands + " bands");
         }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {CodecFixtures.JAI, CodecFixtures.OPENJPEG})
+    void jp2FilesToo(String name) {
+        Raster src = CodecFixtures.image(81, 66, 3, 8);
+        byte[] jp2 = read(pilLossless(src.bytes(), 81, 66, "RGB", true));
+        assertThat(Jpeg2000Header.parse(jp2).jp2()).isTrue();
+        Raster out = Raster.create(PixelType.UINT8, 81, 66, 3);
+        CodecFixtures.jpeg2000(name).decode(jp2, JpegColour.RGB, out);
+        PixelDiff.of(out, src).assertExact(name);
     }
 
     @ParameterizedTest(name = "{0}")
