@@ -125,15 +125,28 @@ final class ImageIoJpegCodec implements JpegCodec {
         return new BufferedImage(cm, r, false, null);
     }
 
+    /**
+     * The JDK's own JPEG plugin even when another is registered first (TwelveMonkeys in Fiji or
+     * QuPath), so that decoding behaves as tested here; another plugin only when the JDK has none.
+     */
+    private static <T> T jdkPlugin(Iterator<T> plugins, String what) {
+        T first = null;
+        while (plugins.hasNext()) {
+            T p = plugins.next();
+            if (p.getClass().getName().startsWith("com.sun.imageio.plugins.jpeg.")) return p;
+            if (first == null) first = p;
+        }
+        if (first == null) throw new IllegalStateException("this JDK has no ImageIO JPEG " + what);
+        return first;
+    }
+
     /** One ImageIO reader with its warning log; used by one thread at a time. */
     private static final class ReaderSession {
         final ImageReader reader;
         final List<String> warnings = new ArrayList<>(1);
 
         ReaderSession() {
-            Iterator<ImageReader> it = ImageIO.getImageReadersByFormatName("jpeg");
-            if (!it.hasNext()) throw new IllegalStateException("this JDK has no ImageIO JPEG reader");
-            reader = it.next();
+            reader = jdkPlugin(ImageIO.getImageReadersByFormatName("jpeg"), "reader");
             // libjpeg's warnings (premature end of data, corrupt entropy data) mean damaged pixels:
             // fail as OpenSlide does rather than return a half-gray tile.
             reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
@@ -158,9 +171,7 @@ final class ImageIoJpegCodec implements JpegCodec {
         final Map<ChromaSubsampling, IIOMetadata> rgbMetadata = new EnumMap<>(ChromaSubsampling.class);
 
         WriterSession() {
-            Iterator<ImageWriter> it = ImageIO.getImageWritersByFormatName("jpeg");
-            if (!it.hasNext()) throw new IllegalStateException("this JDK has no ImageIO JPEG writer");
-            writer = it.next();
+            writer = jdkPlugin(ImageIO.getImageWritersByFormatName("jpeg"), "writer");
         }
 
         byte[] write(BufferedImage image, int quality, ChromaSubsampling subsampling) throws IOException {
