@@ -180,25 +180,24 @@ public final class NpyReader implements AutoCloseable {
         private final FileChannel channel;
         private final Path file;
         private final long end;
-        private final ByteBuffer buf;
-        private final boolean dense;
+        private final int capacity;
+        private ByteBuffer buf;
         private long bufStart = -1;
 
         Window(FileChannel channel, Path file, long end, int runBytes, long gap) {
             this.channel = channel;
             this.file = file;
             this.end = end;
-            this.dense = gap <= WINDOW_BYTES / 2;
-            int cap = dense ? WINDOW_BYTES : runBytes;
-            this.buf = ByteBuffer.allocate(Math.max(1, Math.min(cap, WINDOW_BYTES)));
+            this.capacity = Math.max(1, gap <= WINDOW_BYTES / 2 ? WINDOW_BYTES : Math.min(runBytes, WINDOW_BYTES));
         }
 
         void copy(long off, int len, ByteBuffer out) throws IOException {
-            if (len > buf.capacity()) {
+            if (len >= capacity) { // a run as large as the window: straight into the result
                 readFully(out.slice(out.position(), len), off);
                 out.position(out.position() + len);
                 return;
             }
+            if (buf == null) buf = ByteBuffer.allocate(capacity);
             if (bufStart < 0 || off < bufStart || off + len > bufStart + buf.limit()) {
                 buf.clear();
                 buf.limit((int) Math.min(buf.capacity(), end - off));

@@ -30,7 +30,7 @@ final class PngEncoder {
     private final int rowBytes;
     private byte[] prev;
     private byte[] cur;
-    private final byte[][] candidates;
+    private final byte[] filtered;
     private final byte[] input;
     private int inputLength;
     private final byte[] chunk = new byte[CHUNK];
@@ -55,7 +55,7 @@ final class PngEncoder {
         this.rowBytes = Math.multiplyExact(width, bpp);
         this.prev = new byte[rowBytes];
         this.cur = new byte[rowBytes];
-        this.candidates = new byte[filter == PngFilter.ADAPTIVE ? 5 : 1][rowBytes + 1];
+        this.filtered = new byte[rowBytes + 1];
         this.input = new byte[Math.max(INPUT_BLOCK, rowBytes + 1)];
         deflater.reset();
         deflater.setLevel(options.level());
@@ -119,44 +119,61 @@ final class PngEncoder {
 
     /** The filtered row with its filter-type byte first. */
     private byte[] filterRow() {
-        if (filter != PngFilter.ADAPTIVE) {
-            apply(filter, candidates[0]);
-            return candidates[0];
+        PngFilter f = filter == PngFilter.ADAPTIVE ? choose() : filter;
+        apply(f, filtered);
+        return filtered;
+    }
+
+    /**
+     * The adaptive choice: the filter whose output has the smallest sum of absolute values as
+     * signed bytes (libpng's and Pillow's heuristic). On long rows the sums are taken over every
+     * fourth byte, in one pass that computes all five residuals from the same loads; this picks
+     * the same filter nearly always at a fraction of the cost of filtering the row five times, and
+     * the output is a valid PNG whatever is picked.
+     */
+    private PngFilter choose() {
+        byte[] x = cur, b = prev;
+        int step = rowBytes >= 512 ? 4 : 1;
+        long none = 0, sub = 0, up = 0, avg = 0, pae = 0;
+        for (int i = 0; i < rowBytes; i += step) {
+            int xi = x[i] & 0xFF, bi = b[i] & 0xFF;
+            int a = i >= bpp ? x[i - bpp] & 0xFF : 0;
+            int c = i >= bpp ? b[i - bpp] & 0xFF : 0;
+            none += Math.abs((byte) xi);
+            sub += Math.abs((byte) (xi - a));
+            up += Math.abs((byte) (xi - bi));
+            avg += Math.abs((byte) (xi - ((a + bi) >>> 1)));
+            pae += Math.abs((byte) (xi - paeth(a, bi, c)));
         }
-        byte[] best = null;
-        long bestSum = Long.MAX_VALUE;
-        for (int f = 0; f < 5; f++) {
-            byte[] c = candidates[f];
-            apply(PngFilter.values()[f], c);
-            long sum = 0;
-            for (int i = 1; i <= rowBytes && sum < bestSum; i++) sum += Math.abs((int) c[i]);
-            if (sum < bestSum) {
-                bestSum = sum;
-                best = c;
-            }
-        }
+        // Ties keep the earlier filter, as libpng does.
+        PngFilter best = PngFilter.NONE;
+        long min = none;
+        if (sub < min) { min = sub; best = PngFilter.SUB; }
+        if (up < min) { min = up; best = PngFilter.UP; }
+        if (avg < min) { min = avg; best = PngFilter.AVERAGE; }
+        if (pae < min) best = PngFilter.PAETH;
         return best;
     }
 
     private void apply(PngFilter f, byte[] dst) {
         byte[] x = cur, b = prev;
-        int n = rowBytes;
+        int n = rowBytes, lead = Math.min(bpp, n);
         dst[0] = (byte) f.ordinal();
         switch (f) {
             case NONE -> System.arraycopy(x, 0, dst, 1, n);
             case SUB -> {
-                System.arraycopy(x, 0, dst, 1, Math.min(bpp, n));
+                System.arraycopy(x, 0, dst, 1, lead);
                 for (int i = bpp; i < n; i++) dst[i + 1] = (byte) (x[i] - x[i - bpp]);
             }
             case UP -> {
                 for (int i = 0; i < n; i++) dst[i + 1] = (byte) (x[i] - b[i]);
             }
             case AVERAGE -> {
-                for (int i = 0; i < bpp && i < n; i++) dst[i + 1] = (byte) (x[i] - ((b[i] & 0xFF) >>> 1));
+                for (int i = 0; i < lead; i++) dst[i + 1] = (byte) (x[i] - ((b[i] & 0xFF) >>> 1));
                 for (int i = bpp; i < n; i++) dst[i + 1] = (byte) (x[i] - (((x[i - bpp] & 0xFF) + (b[i] & 0xFF)) >>> 1));
             }
             case PAETH -> {
-                for (int i = 0; i < bpp && i < n; i++) dst[i + 1] = (byte) (x[i] - b[i]); // Paeth(0, b, 0) = b
+                for (int i = 0; i < lead; i++) dst[i + 1] = (byte) (x[i] - b[i]); // Paeth(0, b, 0) = b
                 for (int i = bpp; i < n; i++) {
                     dst[i + 1] = (byte) (x[i] - paeth(x[i - bpp] & 0xFF, b[i] & 0xFF, b[i - bpp] & 0xFF));
                 }
@@ -165,11 +182,14 @@ final class PngEncoder {
         }
     }
 
+    /** The Paeth predictor; the distances are written so that the JIT can avoid branches. */
     static int paeth(int a, int b, int c) {
-        int p = a + b - c;
-        int pa = Math.abs(p - a), pb = Math.abs(p - b), pc = Math.abs(p - c);
-        if (pa <= pb && pa <= pc) return a;
-        return pb <= pc ? b : c;
+        int pa = Math.abs(b - c);          // |p - a| with p = a + b - c
+        int pb = Math.abs(a - c);          // |p - b|
+        int pc = Math.abs(a + b - c - c);  // |p - c|
+        int ab = pb < pa ? b : a;          // ties prefer a, then b, as the specification orders them
+        int pab = Math.min(pa, pb);
+        return pc < pab ? c : ab;
     }
 
     /** Hands the gathered rows to zlib and writes what it produces. */
