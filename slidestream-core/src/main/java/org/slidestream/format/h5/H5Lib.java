@@ -20,6 +20,17 @@ final class H5Lib {
     private static boolean initialised;
     private static ErrorWalker walker;
 
+    static {
+        // JavaCPP refuses native allocations once the process's resident size passes a multiple
+        // of the heap size. Our buffers are at most 8 MiB and freed at once, but the process may
+        // legitimately hold far more native memory elsewhere (an ONNX model, the page cache of a
+        // memory-mapped file), which would make HDF5 writes fail. Unless the user set it, no limit.
+        if (System.getProperty("org.bytedeco.javacpp.maxPhysicalBytes") == null
+                && System.getProperty("org.bytedeco.javacpp.maxphysicalbytes") == null) {
+            System.setProperty("org.bytedeco.javacpp.maxPhysicalBytes", "0");
+        }
+    }
+
     private H5Lib() {}
 
     /** A block of HDF5 calls, run with the lock held. */
