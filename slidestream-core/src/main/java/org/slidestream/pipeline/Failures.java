@@ -7,6 +7,8 @@ import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import org.slidestream.format.FormatException;
+import org.slidestream.format.h5.H5Exception;
 import org.slidestream.memory.MemoryBudgetExceededException;
 import org.slidestream.slide.SlideException;
 
@@ -18,6 +20,8 @@ public final class Failures {
         Throwable t = unwrap(ex);
         String msg = switch (t) {
             case SlideException s -> s.getMessage();
+            case FormatException f -> f.getMessage(); // already "file[:line:column]: what"
+            case H5Exception h -> h.getMessage();
             case MemoryBudgetExceededException m -> m.getMessage();
             case NoSuchFileException n -> n.getFile() + ": no such file";
             case AccessDeniedException a -> a.getFile() + ": permission denied";
