@@ -3,6 +3,8 @@ package org.slidestream.cli;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import java.io.PrintWriter;
+import java.util.Comparator;
+import java.util.ServiceLoader;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -59,6 +61,11 @@ public final class Main implements Runnable {
 
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
+        // Each command is a service (META-INF/services/org.slidestream.cli.SlideCommand), listed in
+        // the order it gives, so that commands are added without editing this class.
+        ServiceLoader.load(SlideCommand.class).stream().map(ServiceLoader.Provider::get)
+                .sorted(Comparator.comparingInt(SlideCommand::order))
+                .forEach(c -> cl.addSubcommand(c));
         cl.setExecutionExceptionHandler(Main::handleException);
         cl.setExitCodeExceptionMapper(ex -> EXIT_FAILED);
         cl.setParameterExceptionHandler(Main::handleParameterException);
