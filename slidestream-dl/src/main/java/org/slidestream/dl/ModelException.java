@@ -1,0 +1,17 @@
+package org.slidestream.dl;
+
+import java.nio.file.Path;
+
+/**
+ * A model that cannot be loaded or run as configured: missing file, an input or output of the
+ * wrong shape, a provider (CUDA) that is not available. The message starts with the model file.
+ */
+public final class ModelException extends RuntimeException {
+    public ModelException(Path model, String message) {
+        super(model + ": " + message);
+    }
+
+    public ModelException(Path model, String message, Throwable cause) {
+        super(model + ": " + message, cause);
+    }
+}
