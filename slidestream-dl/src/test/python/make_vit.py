@@ -60,6 +60,12 @@ CONFIGS = {
 }
 
 
+def build(kind="tiny"):
+    """The model with its fixed random weights (the same for every run of this torch version)."""
+    torch.manual_seed(20261201)
+    return ViT(**CONFIGS[kind]).eval()
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("out")
@@ -70,8 +76,7 @@ def main():
     cfg = CONFIGS[kind]
     os.makedirs(a.out, exist_ok=True)
 
-    torch.manual_seed(20261201)
-    model = ViT(**cfg).eval()
+    model = build(kind)
     size = cfg["size"]
     name = a.name or ("vit-s14.onnx" if a.vit_s14 else "tiny-vit.onnx")
     path = os.path.join(a.out, name)
