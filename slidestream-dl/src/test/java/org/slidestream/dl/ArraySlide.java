@@ -17,12 +17,12 @@ import org.slidestream.slide.SlideMetadata;
  * from the {@link Slide} API: level-0 reads, integer downsamples by area averaging (what the
  * reader does), background outside the image.
  */
-final class ArraySlide implements Slide {
+public final class ArraySlide implements Slide {
     private final Path path;
     private final List<Raster> planes;
     private final SlideMetadata meta;
 
-    ArraySlide(Path path, List<Raster> planes, boolean brightfield) {
+    public ArraySlide(Path path, List<Raster> planes, boolean brightfield) {
         this.path = path;
         this.planes = List.copyOf(planes);
         Raster r = planes.get(0);
@@ -33,7 +33,7 @@ final class ArraySlide implements Slide {
     }
 
     /** A deterministic RGB test image with structure at several scales. */
-    static Raster rgb(int w, int h, long seed) {
+    public static Raster rgb(int w, int h, long seed) {
         Raster r = Raster.create(PixelType.UINT8, w, h, 3);
         java.util.Random rnd = new java.util.Random(seed);
         for (int y = 0; y < h; y++) {

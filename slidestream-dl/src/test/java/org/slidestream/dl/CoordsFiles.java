@@ -8,11 +8,11 @@ import org.slidestream.format.h5.H5Layout;
 import org.slidestream.format.h5.H5Type;
 
 /** Writes {@code coords.h5} files as CLAM and TRIDENT do, for tests. */
-final class CoordsFiles {
+public final class CoordsFiles {
     private CoordsFiles() {}
 
     /** A grid of patches with a step, starting at (x0, y0), some beyond the image's edge. */
-    static long[] grid(int x0, int y0, int step, int nx, int ny) {
+    public static long[] grid(int x0, int y0, int step, int nx, int ny) {
         long[] c = new long[2 * nx * ny];
         int i = 0;
         for (int y = 0; y < ny; y++) {
@@ -25,7 +25,7 @@ final class CoordsFiles {
     }
 
     /** CLAM: attributes on the coords dataset: patch_level, patch_size, downsample (2 floats), name. */
-    static Path clam(Path file, long[] coords, int patchSize, int level, String slidePath) throws IOException {
+    public static Path clam(Path file, long[] coords, int patchSize, int level, String slidePath) throws IOException {
         try (H5File h5 = H5File.create(file, true)) {
             H5Dataset d = h5.createDataset("coords", H5Type.INT64, new long[] {0, 2}, H5Layout.EXTENDABLE);
             d.append(coords);
@@ -41,7 +41,7 @@ final class CoordsFiles {
     }
 
     /** TRIDENT: coords at level 0, patch_size at the target magnification, patch_size_level0. */
-    static Path trident(Path file, long[] coords, int patchSize, int patchSizeLevel0) throws IOException {
+    public static Path trident(Path file, long[] coords, int patchSize, int patchSizeLevel0) throws IOException {
         try (H5File h5 = H5File.create(file, true)) {
             H5Dataset d = h5.createDataset("coords", H5Type.INT64, new long[] {0, 2}, H5Layout.EXTENDABLE);
             d.append(coords);

@@ -10,10 +10,10 @@ import java.nio.file.Path;
 import org.slidestream.format.npy.NpyReader;
 
 /** The committed tiny ViT (src/test/python/make_vit.py) and PyTorch's outputs for its inputs. */
-final class TestModel {
+public final class TestModel {
     private TestModel() {}
 
-    static Path resource(String name) {
+    public static Path resource(String name) {
         try {
             return Path.of(TestModel.class.getResource(name).toURI());
         } catch (URISyntaxException | NullPointerException e) {
@@ -21,11 +21,11 @@ final class TestModel {
         }
     }
 
-    static Path onnx() {
+    public static Path onnx() {
         return resource("tiny-vit.onnx");
     }
 
-    static float[] npy(String name) {
+    public static float[] npy(String name) {
         try (NpyReader r = NpyReader.open(resource(name))) {
             long[] s = r.shape();
             int[] size = new int[s.length];
@@ -36,13 +36,13 @@ final class TestModel {
         }
     }
 
-    static FloatBuffer direct(float[] values) {
+    public static FloatBuffer direct(float[] values) {
         FloatBuffer b = ByteBuffer.allocateDirect(values.length * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
         b.put(0, values);
         return b;
     }
 
-    static double maxAbsDiff(float[] a, float[] b) {
+    public static double maxAbsDiff(float[] a, float[] b) {
         if (a.length != b.length) throw new AssertionError("lengths " + a.length + " and " + b.length);
         double m = 0;
         for (int i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
