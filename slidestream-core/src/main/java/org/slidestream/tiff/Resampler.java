@@ -53,7 +53,8 @@ final class Resampler {
         long srcRowBytes = srcW * bands * type.bytes();
         long accRowBytes = (long) outW * bands * Double.BYTES;
         long perOutRow = (long) Math.ceil(f + 1) * srcRowBytes + accRowBytes;
-        int rowsPerStrip = (int) Math.max(1, Math.min(outH, STRIP_TARGET_BYTES / Math.max(1, perOutRow)));
+        long target = Math.min(STRIP_TARGET_BYTES, slide.budget().total() / 8);
+        int rowsPerStrip = (int) Math.max(1, Math.min(outH, target / Math.max(1, perOutRow)));
         int maxSrcRows = (int) Math.min(Integer.MAX_VALUE - 64, (long) Math.ceil(rowsPerStrip * f) + 2);
         long scratch = srcRowBytes * maxSrcRows + accRowBytes * (rowsPerStrip + 1) + srcW * bands * Double.BYTES
                 + slide.maxTileBytes(level);

@@ -30,6 +30,7 @@ final class TiffImage {
     static final int PHOTOMETRIC_PALETTE = 3;
     static final int PHOTOMETRIC_YCBCR = 6;
     /** Largest decoded tile or strip we accept (a Java array; a budget check comes on top). */
+    private static final int JP2K_LIBVIPS = 33004;
     private static final long MAX_BLOCK_BYTES = Integer.MAX_VALUE - 64;
 
     private final Ifd ifd;
@@ -84,7 +85,8 @@ final class TiffImage {
         }
         type = t;
         compressionCode = (int) ifd.longValue(Tag.COMPRESSION, 1);
-        compression = Compression.fromCode(compressionCode);
+        // 33004: libvips's code for JPEG 2000 tiles, whose components it stores as YCbCr (without the codestream's MCT).
+        compression = compressionCode == JP2K_LIBVIPS ? Compression.APERIO_JP2K_YCBCR : Compression.fromCode(compressionCode);
         if (compression == null) throw unsupported(where + ": unknown compression " + compressionCode);
         boolean jpeg = compression == Compression.JPEG;
         if (!jpeg && !compression.isJpeg2000() && ByteCodec.of(compression) == null) {
@@ -247,7 +249,8 @@ final class TiffImage {
         long offset = offsets[block], count = counts[block];
         if (count == 0) return null;
         byte[] data = ifd.file().readBytes(offset, count, what);
-        int rows = Math.min(tileHeight, height - (block % tileCount()) / tilesAcross * tileHeight);
+        // Tiles are stored whole (padded at the edges); the last strip holds only the rows left.
+        int rows = tiled ? tileHeight : Math.min(tileHeight, height - (block % tileCount()) / tilesAcross * tileHeight);
         if (compression == Compression.JPEG) {
             Raster r = Raster.create(type, tileWidth, tileHeight, blockSamples);
             byte[] stream = JpegStreams.withTables(jpegTables, data);
