@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The PyTorch side of bench/dl/run.sh (Debian's python3-torch, python3-openslide, python3-h5py).
 
-    reference.py coords SLIDE PATCH OUT.h5           a CLAM-style coords.h5: level-0 grid of PATCH px patches
+    reference.py coords SLIDE PATCH OUT.h5 [MAX]     a CLAM-style coords.h5: level-0 grid of PATCH px patches
     reference.py model IMAGES BATCH                  the ViT-S/14 on random inputs, inference only
     reference.py e2e SLIDE COORDS.h5 BATCH OUT.npy   OpenSlide read_region + numpy preprocessing + the ViT-S/14
 """
@@ -17,12 +17,14 @@ MEAN = np.array([0.485, 0.456, 0.406], np.float32)
 STD = np.array([0.229, 0.224, 0.225], np.float32)
 
 
-def coords(slide, patch, out):
+def coords(slide, patch, out, limit=0):
     import h5py
     import openslide
     s = openslide.OpenSlide(slide)
     w, h = s.dimensions
     xy = np.array([(x, y) for y in range(0, h - patch + 1, patch) for x in range(0, w - patch + 1, patch)], np.int64)
+    if limit > 0:
+        xy = xy[:limit]
     with h5py.File(out, "w") as f:
         d = f.create_dataset("coords", data=xy, maxshape=(None, 2))
         d.attrs["patch_size"] = patch
@@ -78,7 +80,7 @@ def e2e(slide, coords_file, batch, out):
 if __name__ == "__main__":
     a = sys.argv[1:]
     if a[0] == "coords":
-        coords(a[1], int(a[2]), a[3])
+        coords(a[1], int(a[2]), a[3], int(a[4]) if len(a) > 4 else 0)
     elif a[0] == "model":
         model_only(int(a[1]), int(a[2]))
     elif a[0] == "e2e":

@@ -17,8 +17,8 @@ PY=/usr/bin/python3
 SLIDE="$ROOT/../shared/data/slides/cmu-1-small-region.svs"
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
-IMAGES=128
-if [ "${1:-}" = "--quick" ]; then IMAGES=16; shift; fi
+IMAGES=128 PATCHES=0   # 0: every patch of the grid (117)
+if [ "${1:-}" = "--quick" ]; then IMAGES=16 PATCHES=24; shift; fi
 BATCH="${1:-32}"
 WORKERS="$(nproc)"
 
@@ -54,7 +54,7 @@ echo "  slidestream / pytorch throughput: $(ratio "$(rate "$J")" "$(rate "$P")")
 if [ ! -f "$SLIDE" ]; then echo "no $SLIDE: skipping the end-to-end benchmark"; exit 0; fi
 echo
 echo "== end to end: 224 x 224 level-0 patches of $(basename "$SLIDE"), batch $BATCH, $WORKERS decode threads"
-"$PY" bench/dl/reference.py coords "$SLIDE" 224 "$WORK/coords.h5" | sed 's/^/  /'
+"$PY" bench/dl/reference.py coords "$SLIDE" 224 "$WORK/coords.h5" "$PATCHES" | sed 's/^/  /'
 run java "${JAVA[@]}" e2e "$MODEL" "$SLIDE" "$WORK/coords.h5" "$WORK/features.h5" "$BATCH" "$WORKERS" || exit 1
 J="$LAST"
 run torch "$PY" bench/dl/reference.py e2e "$SLIDE" "$WORK/coords.h5" "$BATCH" "$WORK/torch.npy" || exit 1; P="$LAST"
