@@ -75,6 +75,22 @@ class FeatureModelTest {
     }
 
     @Test
+    void aModelThatDoesNotTakeImagesIsRefused() {
+        org.slidestream.testing.ReferenceTools.requirePythonModules("onnx");
+        Path flat = tmp.resolve("flat.onnx");
+        org.slidestream.testing.ReferenceTools.python("""
+                import sys, onnx
+                from onnx import helper, TensorProto
+                x = helper.make_tensor_value_info('x', TensorProto.FLOAT, ['batch', 10])
+                y = helper.make_tensor_value_info('y', TensorProto.FLOAT, ['batch', 10])
+                g = helper.make_graph([helper.make_node('Relu', ['x'], ['y'])], 'flat', [x], [y])
+                onnx.save(helper.make_model(g, opset_imports=[helper.make_opsetid('', 17)], ir_version=8), sys.argv[1])
+                """, flat).requireSuccess("onnx");
+        assertThatThrownBy(() -> FeatureModel.open(flat, ModelConfig.defaults(), Device.CPU, 1))
+                .isInstanceOf(ModelException.class).hasMessageContaining("flat.onnx: input 'x' must be an image batch B x 3 x H x W");
+    }
+
+    @Test
     void cudaOnACpuBuildSaysWhatIsMissingAndHowToGetIt() {
         org.junit.jupiter.api.Assumptions.assumeFalse(ai.onnxruntime.OrtEnvironment.getAvailableProviders()
                 .contains(ai.onnxruntime.OrtProvider.CUDA), "this build has the CUDA provider");
