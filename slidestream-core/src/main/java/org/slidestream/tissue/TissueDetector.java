@@ -55,7 +55,7 @@ public final class TissueDetector {
     }
 
     /** Detects tissue on a slide at a resolution from {@link #segmentationResolution}. */
-    public static TissueMask detect(Slide slide, int segLevel, double segMpp, TissueParams params, MemoryBudget budget) {
+    public static Segmentation segment(Slide slide, int segLevel, double segMpp, TissueParams params, MemoryBudget budget) {
         double[] res = segmentationResolution(slide, segLevel, segMpp);
         int level = (int) res[0];
         LevelInfo l0 = slide.level(0);
@@ -84,7 +84,7 @@ public final class TissueDetector {
         try (Reservation r = budget.reserve(need, "tissue detection at " + w + "x" + h)) {
             Raster img = Raster.create(PixelType.UINT8, w, h, bands);
             slide.readRegion(req, img);
-            return detect(img, sx, sy, level, params);
+            return new Segmentation(img, detect(img, sx, sy, level, params));
         }
     }
 
