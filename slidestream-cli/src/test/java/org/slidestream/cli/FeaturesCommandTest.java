@@ -135,6 +135,43 @@ class FeaturesCommandTest {
                 .isEqualTo(Main.EXIT_USAGE);
     }
 
+    /** PyTorch on the patch step's own patches.npy, against features.h5 read from the slide. */
+    private static final String PATCHES_TORCH = """
+            import sys, numpy as np, h5py, cv2, torch
+            sys.path.insert(0, sys.argv[1])
+            import make_vit
+            patches = np.load(sys.argv[2]).astype(np.float32)
+            mean = np.array([0.485, 0.456, 0.406], np.float32); std = np.array([0.229, 0.224, 0.225], np.float32)
+            x = np.stack([((cv2.resize(p, (32, 32), interpolation=cv2.INTER_AREA) / 255.0 - mean) / std).transpose(2, 0, 1) for p in patches])
+            with torch.no_grad():
+                _, cls = make_vit.build()(torch.from_numpy(x.astype(np.float32)))
+            with h5py.File(sys.argv[3], 'r') as f, h5py.File(sys.argv[4], 'r') as c:
+                same = bool((f['coords'][()] == c['coords'][()]).all())
+                print(len(patches), same, float(np.abs(f['features'][()] - cls.numpy()).max()))
+            """;
+
+    @Test
+    void featuresOfThePatchStepsOutputAreTheFeaturesOfItsPatches() throws IOException {
+        Path svs = org.slidestream.testing.SharedData.slide("cmu-1-small-region.svs");
+        org.slidestream.testing.ReferenceTools.requirePythonModules("numpy", "h5py", "cv2", "torch");
+        Path slides = Files.createDirectories(tmp.resolve("svs-slides"));
+        Files.createSymbolicLink(slides.resolve("cmu-1-small-region.svs"), svs);
+        Path patches = tmp.resolve("svs-patches");
+        Run p = run("patch", slides, "-o", patches, "--size", 64, "--downsample", 3, "--method", "otsu", "--save", "npy");
+        assertThat(p.exit()).as(p.err()).isZero();
+        Run f = run("features", patches, "--model", TestModel.onnx(), "--slides", slides, "--batch", 16);
+        assertThat(f.exit()).as(f.err()).isZero();
+        Path dir = patches.resolve("cmu-1-small-region");
+        String res = org.slidestream.testing.ReferenceTools.python(PATCHES_TORCH,
+                org.slidestream.testing.SharedData.projectRoot().resolve("slidestream-dl/src/test/python"), dir.resolve("patches.npy"),
+                patches.resolve("features_tiny-vit/cmu-1-small-region/features.h5"), dir.resolve("coords.h5"))
+                .requireSuccess("PyTorch on patches.npy").stdout().strip();
+        String[] parts = res.split(" ");
+        assertThat(Integer.parseInt(parts[0])).isGreaterThan(20);
+        assertThat(parts[1]).isEqualTo("True");
+        assertThat(Double.parseDouble(parts[2])).isLessThan(1e-4);
+    }
+
     @Test
     void helpListsTheOptions() {
         Run f = run("features", "--help");

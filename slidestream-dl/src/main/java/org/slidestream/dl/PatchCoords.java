@@ -45,10 +45,11 @@ public final class PatchCoords implements AutoCloseable {
         this.patchSize = (int) number(ps, "patch_size");
         if (patchSize < 1) throw new FormatException(file, "patch_size must be positive: " + patchSize);
         this.patchLevel = attributes.containsKey("patch_level") ? (int) number(attributes.get("patch_level"), "patch_level") : -1;
-        if (attributes.containsKey("patch_size_level0")) {
-            this.downsample = number(attributes.get("patch_size_level0"), "patch_size_level0") / patchSize;
-        } else if (attributes.containsKey("downsample")) {
+        // downsample is exact where given (CLAM, slidestream); patch_size_level0 is rounded to whole pixels (TRIDENT)
+        if (attributes.containsKey("downsample")) {
             this.downsample = number(attributes.get("downsample"), "downsample");
+        } else if (attributes.containsKey("patch_size_level0")) {
+            this.downsample = number(attributes.get("patch_size_level0"), "patch_size_level0") / patchSize;
         } else {
             this.downsample = Double.NaN;
         }
