@@ -64,7 +64,7 @@ public final class Features3dCommand implements SlideCommand, Callable<Integer> 
     @Option(names = "--device", defaultValue = "cpu", paramLabel = "cpu|cuda", description = "Where the model runs (default: ${DEFAULT-VALUE}).")
     String device;
 
-    @Option(names = "--workers", paramLabel = "N", description = "Threads preprocessing slices (default: the number of cores).")
+    @Option(names = "--threads", paramLabel = "N", description = "Threads reading and preprocessing slices (default: the number of cores).")
     Integer workers;
 
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT", description = "Output folder.")

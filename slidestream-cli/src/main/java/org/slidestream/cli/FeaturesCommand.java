@@ -59,8 +59,13 @@ public final class FeaturesCommand implements SlideCommand, Callable<Integer> {
             description = "Where the model runs (cuda needs a build with -Pcuda and a GPU; default: ${DEFAULT-VALUE}).")
     String device;
 
-    @Option(names = "--workers", paramLabel = "N", description = "Threads reading and preprocessing patches (default: the number of cores).")
-    Integer workers;
+    @Option(names = "--workers", paramLabel = "N", defaultValue = "1",
+            description = "Slides processed at the same time, sharing the model (default: ${DEFAULT-VALUE}).")
+    int workers;
+
+    @Option(names = "--threads", paramLabel = "N",
+            description = "Threads reading and preprocessing patches, shared by all workers (default: the number of cores).")
+    Integer threads;
 
     @Option(names = "--model-threads", defaultValue = "0", paramLabel = "N",
             description = "Threads ONNX Runtime uses per model run on the CPU (default: one per core).")
@@ -93,7 +98,8 @@ public final class FeaturesCommand implements SlideCommand, Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         if (batch < 1) throw new CommandLine.ParameterException(spec.commandLine(), "--batch must be >= 1");
         if (prefetch < 1) throw new CommandLine.ParameterException(spec.commandLine(), "--prefetch must be >= 1");
-        if (workers != null && workers < 1) throw new CommandLine.ParameterException(spec.commandLine(), "--workers must be >= 1");
+        if (workers < 1) throw new CommandLine.ParameterException(spec.commandLine(), "--workers must be >= 1");
+        if (threads != null && threads < 1) throw new CommandLine.ParameterException(spec.commandLine(), "--threads must be >= 1");
         Device dev;
         try {
             dev = Device.parse(device);
@@ -106,9 +112,9 @@ public final class FeaturesCommand implements SlideCommand, Callable<Integer> {
         if (cohort.isEmpty()) throw new IllegalArgumentException(patchOut + ": no slide folder with a coords.h5 (run 'slidestream patch' first)");
         Map<String, Path> mapped = slides == null ? Map.of() : slideMap(slides);
         ModelConfig cfg = modelConfig == null ? ModelConfig.defaults() : ModelConfig.read(modelConfig);
-        int threads = workers != null ? workers : Runtime.getRuntime().availableProcessors();
+        int decodeThreads = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         try (FeatureModel m = FeatureModel.open(model, cfg, dev, modelThreads);
-             CohortRunner runner = new CohortRunner(1, threads, run.budget(), run.slideOptions())) {
+             CohortRunner runner = new CohortRunner(workers, decodeThreads, run.budget(), run.slideOptions())) {
             err.println("model " + model.getFileName() + ": " + m.inputWidth() + "x" + m.inputHeight() + " input, " + m.dim()
                     + " features per patch, " + dev.name().toLowerCase(java.util.Locale.ROOT));
             CohortProgress progress = new CohortProgress(err, "features");

@@ -55,7 +55,7 @@ class FeaturesCommandTest {
 
     @Test
     void embedsEverySlideFolderWritesStatusAndResumes() throws IOException {
-        Run r = run("features", patchOut, "--model", TestModel.onnx(), "--batch", 5, "--workers", 2, "--slides", manifest);
+        Run r = run("features", patchOut, "--model", TestModel.onnx(), "--batch", 5, "--threads", 2, "--slides", manifest);
         assertThat(r.exit()).as(r.err()).isEqualTo(Main.EXIT_FAILED);
         Path out = patchOut.resolve("features_tiny-vit");
         assertThat(r.err()).contains("model tiny-vit.onnx: 32x32 input, 64 features per patch, cpu")
@@ -78,6 +78,18 @@ class FeaturesCommandTest {
 
         Run again = run("features", patchOut, "--model", TestModel.onnx(), "--slides", manifest);
         assertThat(again.err()).contains("slides: 0 done, 2 skipped, 1 failed");
+
+        // two slides at a time, one decode thread, another batch size: the same features
+        Path out2 = tmp.resolve("parallel");
+        Run parallel = run("features", patchOut, "--model", TestModel.onnx(), "--slides", manifest, "--workers", 2, "--threads", 1,
+                "--batch", 64, "-o", out2);
+        assertThat(parallel.err()).contains("slides: 2 done, 0 skipped, 1 failed");
+        for (String id : List.of("slide-a", "slide-b")) {
+            try (H5File a = H5File.open(out.resolve(id + "/features.h5")); H5File b = H5File.open(out2.resolve(id + "/features.h5"))) {
+                int n = (int) a.dataset("features").rows();
+                assertThat(TestModel.maxAbsDiff(a.dataset("features").readFloats(0, n), b.dataset("features").readFloats(0, n))).isLessThan(1e-5);
+            }
+        }
     }
 
     @Test
