@@ -65,7 +65,7 @@ public final class Features3dCommand implements SlideCommand, Callable<Integer> 
     String device;
 
     @Option(names = "--threads", paramLabel = "N", description = "Threads reading and preprocessing slices (default: the number of cores).")
-    Integer workers;
+    Integer threads;
 
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT", description = "Output folder.")
     Path output;
@@ -97,9 +97,9 @@ public final class Features3dCommand implements SlideCommand, Callable<Integer> 
         }
         if (sliceBatch < 1) throw new CommandLine.ParameterException(spec.commandLine(), "--slice-batch must be >= 1");
         if (lohi != null && !(lohi[1] > lohi[0])) throw new CommandLine.ParameterException(spec.commandLine(), "--range: LO must be below HI");
-        int threads = workers != null ? Math.max(1, workers) : Runtime.getRuntime().availableProcessors();
+        int nThreads = threads != null ? Math.max(1, threads) : Runtime.getRuntime().availableProcessors();
         ModelConfig cfg = modelConfig == null ? ModelConfig.defaults() : ModelConfig.read(modelConfig);
-        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+        ExecutorService pool = Executors.newFixedThreadPool(nThreads, r -> {
             Thread t = new Thread(r, "slice");
             t.setDaemon(true);
             return t;
@@ -113,7 +113,7 @@ public final class Features3dCommand implements SlideCommand, Callable<Integer> 
             err.flush();
             long[] last = {-1};
             VolumeFeatures.Result r = VolumeFeatures.extract(vol, m, planeList, size, sliceBatch, lh[0], lh[1], run.budget(), pool,
-                    threads, (done, total) -> {
+                    nThreads, (done, total) -> {
                         long pct = 100 * done / Math.max(1, total);
                         if (pct / 25 != last[0] / 25) {
                             last[0] = pct;

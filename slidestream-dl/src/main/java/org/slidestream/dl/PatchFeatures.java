@@ -11,10 +11,10 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongConsumer;
 import org.slidestream.format.h5.H5Dataset;
 import org.slidestream.format.h5.H5File;
@@ -95,6 +95,7 @@ public final class PatchFeatures {
             Deque<FloatBuffer> free = new ArrayDeque<>();
             for (int i = 0; i < slots; i++) free.add(ByteBuffer.allocateDirect((int) slotBytes).order(ByteOrder.nativeOrder()).asFloatBuffer());
             Deque<Pending> inflight = new ArrayDeque<>();
+            AtomicBoolean stop = new AtomicBoolean();
             long next = 0;
             long done = 0;
             try {
@@ -103,12 +104,13 @@ public final class PatchFeatures {
                         int k = (int) Math.min(b, n - next);
                         long[] corners = coords.read(next, k);
                         FloatBuffer buf = free.poll();
-                        inflight.add(new Pending(next, k, corners, buf,
-                                decode(slide, template, bands, pre, corners, k, buf, chw, workers)));
+                        List<CompletableFuture<Void>> parts = decode(slide, template, bands, pre, corners, k, buf, chw, workers, stop);
+                        inflight.add(new Pending(next, k, corners, buf, parts));
                         next += k;
                     }
-                    Pending p = inflight.poll();
-                    await(p.decoded);
+                    Pending p = inflight.peek();
+                    await(CompletableFuture.allOf(p.parts.toArray(CompletableFuture[]::new)));
+                    inflight.poll();
                     float[] e = model.embed(p.buffer, p.count);
                     feats.write(p.first, e);
                     xy.write(p.first, p.corners);
@@ -117,23 +119,27 @@ public final class PatchFeatures {
                     progress.accept(done);
                 }
             } finally {
-                for (Pending p : inflight) p.decoded.cancel(true);
+                // On failure: stop batches not started and wait for those running, so that no thread
+                // still reads the slide or fills a buffer once this returns and the budget is released.
+                stop.set(true);
+                for (Pending p : inflight) p.parts.forEach(f -> f.handle((v, e) -> null).join());
             }
             h5.commit();
             return n;
         }
     }
 
-    private record Pending(long first, int count, long[] corners, FloatBuffer buffer, CompletableFuture<Void> decoded) {}
+    private record Pending(long first, int count, long[] corners, FloatBuffer buffer, List<CompletableFuture<Void>> parts) {}
 
     /** About 1 MiB chunks of whole rows. */
     private static H5Layout layout(long rowBytes) {
         return H5Layout.EXTENDABLE.chunkRows(Math.max(1, Math.min(65536, (1L << 20) / rowBytes)));
     }
 
-    /** Decodes one batch into {@code buf}, its patches split over the workers' threads. */
-    private static CompletableFuture<Void> decode(Slide slide, ReadRequest template, int bands, Preprocessor pre,
-                                                  long[] corners, int k, FloatBuffer buf, int chw, Workers w) {
+    /** Decodes one batch into {@code buf}, its patches split over the workers' threads: one future per part. */
+    private static List<CompletableFuture<Void>> decode(Slide slide, ReadRequest template, int bands, Preprocessor pre,
+                                                  long[] corners, int k, FloatBuffer buf, int chw, Workers w,
+                                                  AtomicBoolean stop) {
         int parts = Math.min(w.threads(), k);
         List<CompletableFuture<Void>> fs = new ArrayList<>(parts);
         for (int part = 0; part < parts; part++) {
@@ -141,15 +147,14 @@ public final class PatchFeatures {
             fs.add(CompletableFuture.runAsync(() -> {
                 Raster patch = Raster.create(slide.metadata().pixelType(), template.width(), template.height(), bands);
                 float[] tensor = new float[chw];
-                for (int i = from; i < to; i++) {
-                    if (Thread.currentThread().isInterrupted()) throw new CancellationException();
+                for (int i = from; i < to && !stop.get(); i++) {
                     slide.readRegion(PatchCoords.at(template, corners[2 * i], corners[2 * i + 1]), patch);
                     pre.toTensor(patch, tensor, 0);
                     buf.put(i * chw, tensor);
                 }
             }, w.pool()));
         }
-        return CompletableFuture.allOf(fs.toArray(CompletableFuture[]::new));
+        return fs;
     }
 
     private static void await(CompletableFuture<Void> f) throws IOException {

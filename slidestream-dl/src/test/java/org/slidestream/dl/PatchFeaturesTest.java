@@ -164,6 +164,18 @@ class PatchFeaturesTest {
     }
 
     @Test
+    void aPatchThatCannotBeReadFailsTheSlideAndLeavesNoOutput() throws IOException {
+        long[] xy = CoordsFiles.grid(0, 0, 40, 6, 6);
+        xy[2 * 30] = 1L << 40;              // a corner no slide has, in the fourth batch of 8
+        Path coords = CoordsFiles.clam(tmp.resolve("fail/coords.h5"), xy, 48, 0, null);
+        Path out = tmp.resolve("fail/features.h5");
+        assertThatThrownBy(() -> extract(coords, out, ModelConfig.defaults(), 8, 3))
+                .hasMessage("patch corner (1099511627776, 200) is outside any slide");
+        assertThat(out).doesNotExist();
+        assertThat(out.getParent()).isDirectoryNotContaining(p -> p.getFileName().toString().endsWith(".partial"));
+    }
+
+    @Test
     void aBatchLargerThanTheBudgetFailsAtOnceSayingHowMuch() throws IOException {
         Path coords = CoordsFiles.clam(tmp.resolve("budget/coords.h5"), CoordsFiles.grid(0, 0, 40, 3, 3), 48, 0, null);
         try (FeatureModel m = FeatureModel.open(TestModel.onnx(), ModelConfig.defaults(), Device.CPU, 1);
