@@ -26,6 +26,7 @@ import picocli.CommandLine.Parameters;
 /** {@code slidestream features3d}: a feature volume of a 3D image from a 2D encoder, plane by plane. */
 @Command(name = "features3d", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
+                "Feature volume of a 3D image from a 2D ONNX encoder, plane by plane (features.npy, features.h5).",
                 "Features of a 3D volume (an OME-TIFF Z-stack, one channel, or a .npy of shape (D, H, W) or (C, D, H, W)) "
                         + "from a 2D ViT encoder in ONNX format: for each plane orientation the volume is sliced, each slice is "
                         + "resized to the model input and embedded, its patch tokens form a feature map over the slice, and the "

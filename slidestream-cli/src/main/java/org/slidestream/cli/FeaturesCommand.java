@@ -32,6 +32,7 @@ import picocli.CommandLine.Parameters;
 /** {@code slidestream features}: embeds every patch of every slide with an ONNX model. */
 @Command(name = "features", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
+                "Embed every patch of each slide with an ONNX foundation model (features.h5, CLAM/TRIDENT layout).",
                 "Embeds the patches of each slide folder of PATCH_OUT that has a coords.h5 (CLAM/TRIDENT layout, as "
                         + "'slidestream patch' writes) with an ONNX image encoder, reading the patches straight from the slide, "
                         + "and writes OUT/<slide>/features.h5 ('features' float32 N x D, 'coords' int64 N x 2 in the order of "
