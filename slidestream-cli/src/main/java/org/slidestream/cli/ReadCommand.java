@@ -161,9 +161,11 @@ public final class ReadCommand implements Callable<Integer>, SlideCommand {
                     throw new IllegalArgumentException(output.getFileName() + ": " + kind.name() + " cannot hold " + r.bands() + " band(s) of "
                             + r.type().omeName() + (r.bands() > 1 ? " (choose one with --channel, or write .npy)" : " (write .npy)"));
                 }
+                ImageFiles.Options options = new ImageFiles.Options(ImageFiles.Options.DEFAULT.png(), 90,
+                        ImageFiles.Options.DEFAULT.jpegChroma(), run.slideOptions().allowNatives());
+                byte[] encoded = ImageFiles.encode(r, kind == OutputKind.PNG ? ImageFiles.Format.PNG : ImageFiles.Format.JPEG, options);
                 try (AtomicOutput out = AtomicOutput.file(output)) {
-                    ImageFiles.write(r, out.path(), new ImageFiles.Options(ImageFiles.Options.DEFAULT.png(), 90,
-                            ImageFiles.Options.DEFAULT.jpegChroma(), run.slideOptions().allowNatives()));
+                    java.nio.file.Files.write(out.path(), encoded);
                     out.commit();
                 }
             }
