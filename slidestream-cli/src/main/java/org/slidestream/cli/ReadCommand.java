@@ -10,6 +10,11 @@ import org.slidestream.format.npy.NpyDtype;
 import org.slidestream.format.npy.NpyWriter;
 import org.slidestream.image.PixelType;
 import org.slidestream.image.Raster;
+import org.slidestream.image.RasterSource;
+import org.slidestream.tiff.writer.TiffWriteOptions;
+import org.slidestream.tiff.writer.TiffWriter;
+import org.slidestream.tiff.writer.WriteContext;
+import org.slidestream.tiff.writer.WriteMetadata;
 import org.slidestream.io.AtomicOutput;
 import org.slidestream.memory.Reservation;
 import org.slidestream.slide.ReadRequest;
@@ -61,7 +66,7 @@ public final class ReadCommand implements Callable<Integer>, SlideCommand {
     @Option(names = "--associated", paramLabel = "NAME", description = "Write an associated image (thumbnail, label, macro) instead of a region.")
     String associated;
 
-    @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT", description = "Output file (.png, .jpg or .npy).")
+    @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT", description = "Output file (.png, .jpg, .npy or .tif).")
     Path output;
 
     @Mixin RunOptions run;
@@ -74,7 +79,7 @@ public final class ReadCommand implements Callable<Integer>, SlideCommand {
     public Integer call() throws Exception {
         Summary summary = new Summary();
         OutputKind kind = OutputKind.of(output).orElseThrow(() -> new ParameterException(spec.commandLine(),
-                output + ": unsupported output extension (use .png, .jpg or .npy)"));
+                output + ": unsupported output extension (use .png, .jpg, .npy or .tif)"));
         PrintWriter err = spec.commandLine().getErr();
         try (Slide s = Slide.open(slide, run.slideOptions())) {
             if (associated != null) {
@@ -83,7 +88,7 @@ public final class ReadCommand implements Callable<Integer>, SlideCommand {
                             + (s.associatedImages().isEmpty() ? "none" : String.join(", ", s.associatedImages())) + ")");
                 }
                 Raster r = s.readAssociated(associated);
-                write(r, kind);
+                write(r, kind, WriteMetadata.rgb(null, null));
                 err.printf(Locale.ROOT, "%s: associated image '%s', %d x %d -> %s%n", slide.getFileName(), associated, r.width(), r.height(), output);
             } else {
                 ReadRequest req = request(s);
@@ -93,7 +98,7 @@ public final class ReadCommand implements Callable<Integer>, SlideCommand {
                 try (Reservation ignored = run.budget().reserve(bytes, "a " + req.width() + "x" + req.height() + " region")) {
                     Raster r = Raster.create(m.pixelType(), req.width(), req.height(), bands);
                     s.readRegion(req, r);
-                    write(r, kind);
+                    write(r, kind, regionMetadata(s, req));
                 }
                 err.printf(Locale.ROOT, "%s: %d x %d at (%d, %d), %s -> %s%n", slide.getFileName(), req.width(), req.height(),
                         req.x(), req.y(), req.byLevel() ? "level " + req.level() : "downsample " + req.downsample(), output);
@@ -152,14 +157,26 @@ public final class ReadCommand implements Callable<Integer>, SlideCommand {
         throw new ParameterException(spec.commandLine(), option + " takes two integers A,B: '" + text + "'");
     }
 
-    private void write(Raster r, OutputKind kind) throws IOException {
+    /** The slide's metadata for the region: the channels read, the pixel size at the chosen resolution. */
+    private static WriteMetadata regionMetadata(Slide s, ReadRequest req) {
+        SlideMetadata m = s.metadata();
+        double d = req.byLevel() ? s.level(req.level()).downsample() : req.downsample();
+        Double mx = m.mppX() == null ? null : m.mppX() * d, my = m.mppY() == null ? null : m.mppY() * d;
+        Double mag = m.magnification() == null ? null : m.magnification() / d;
+        WriteMetadata full = WriteMetadata.from(m);
+        boolean one = req.channel() != ReadRequest.ALL_CHANNELS;
+        return new WriteMetadata(one ? java.util.List.of(m.channelNames().get(req.channel())) : m.channelNames(),
+                full.rgb() && !one, mx, my, m.mppZ(), mag, full.name());
+    }
+
+    private void write(Raster r, OutputKind kind, WriteMetadata metadata) throws IOException {
         switch (kind) {
             case PNG, JPEG -> {
                 boolean eightBit = r.type() == PixelType.UINT8;
                 boolean fits = (r.bands() == 1 || r.bands() == 3) && (eightBit || (kind == OutputKind.PNG && r.type() == PixelType.UINT16));
                 if (!fits) {
                     throw new IllegalArgumentException(output.getFileName() + ": " + kind.name() + " cannot hold " + r.bands() + " band(s) of "
-                            + r.type().omeName() + (r.bands() > 1 ? " (choose one with --channel, or write .npy)" : " (write .npy)"));
+                            + r.type().omeName() + (r.bands() > 1 ? " (choose one with --channel, or write .tif or .npy)" : " (write .tif or .npy)"));
                 }
                 ImageFiles.Options options = new ImageFiles.Options(ImageFiles.Options.DEFAULT.png(), 90,
                         ImageFiles.Options.DEFAULT.jpegChroma(), run.slideOptions().allowNatives());
@@ -176,17 +193,33 @@ public final class ReadCommand implements Callable<Integer>, SlideCommand {
                     npy.commit();
                 }
             }
+            case TIFF -> {
+                // one level: no pyramid below the region itself
+                TiffWriteOptions o = TiffWriteOptions.defaults().withMinLevelSide(Math.max(r.width(), r.height()));
+                try (ExecutorServiceHolder pool = new ExecutorServiceHolder()) {
+                    TiffWriter.write(RasterSource.of(r), output, o, metadata,
+                            new WriteContext(run.budget(), pool.executor, 1, null, run.slideOptions().allowNatives()));
+                }
+            }
         }
     }
 
+    /** A one-thread pool closed with the write. */
+    private static final class ExecutorServiceHolder implements AutoCloseable {
+        final java.util.concurrent.ExecutorService executor = java.util.concurrent.Executors.newSingleThreadExecutor();
+
+        @Override public void close() { executor.shutdownNow(); }
+    }
+
     enum OutputKind {
-        PNG, JPEG, NPY;
+        PNG, JPEG, NPY, TIFF;
 
         static java.util.Optional<OutputKind> of(Path p) {
             String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
             if (n.endsWith(".png")) return java.util.Optional.of(PNG);
             if (n.endsWith(".jpg") || n.endsWith(".jpeg")) return java.util.Optional.of(JPEG);
             if (n.endsWith(".npy")) return java.util.Optional.of(NPY);
+            if (n.endsWith(".tif") || n.endsWith(".tiff")) return java.util.Optional.of(TIFF);
             return java.util.Optional.empty();
         }
     }

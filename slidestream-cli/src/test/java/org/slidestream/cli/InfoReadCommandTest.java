@@ -128,4 +128,23 @@ class InfoReadCommandTest {
         assertThat(r.exitCode()).isEqualTo(1);
         assertThat(r.err()).contains("needs").contains("budget");
     }
+
+    @Test
+    void readOneChannelOfTheOmeTiffToTiffAsTifffileSeesIt() throws Exception {
+        Path ome = SharedData.slide("multi-channel-z-series.ome.tif");
+        Path tif = tmp.resolve("plane.tif");
+        Cli r = Cli.run("read", ome.toString(), "--channel", "1", "--z", "3", "-o", tif.toString());
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        ReferenceTools.requirePythonModules("tifffile", "numpy");
+        String out = ReferenceTools.python("""
+                import sys, tifffile, numpy as np
+                a = tifffile.imread(sys.argv[1])
+                ref = tifffile.imread(sys.argv[2])
+                print(a.shape, a.dtype, ref.shape)
+                # the shared file is CZYX; channel 1, z 3
+                plane = ref.reshape((-1,) + ref.shape[-2:])[1 * 5 + 3] if ref.ndim == 4 else None
+                print(bool(np.array_equal(np.squeeze(a), plane)))
+                """, tif, ome).requireSuccess("tifffile").stdout();
+        assertThat(out).contains("int8").contains("True");
+    }
 }
