@@ -1,0 +1,117 @@
+package org.slidestream.stain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.slidestream.format.ImageFiles;
+import org.slidestream.image.Raster;
+import org.slidestream.testing.ReferenceTools;
+import org.slidestream.testing.SharedData;
+
+/**
+ * Stain fitting and normalization against an independent numpy implementation of the published
+ * algorithms (reference_stains.py), on patches of the shared slides read by OpenSlide.
+ */
+class StainReferenceTest {
+    static final String SCRIPT = script();
+    static final StainParameters P = StainParameters.defaults();
+    static Path dir;
+
+    static String script() {
+        try (InputStream in = StainReferenceTest.class.getResourceAsStream("reference_stains.py")) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @BeforeAll
+    static void patches(@TempDir Path tmp) {
+        dir = tmp;
+        Path cmu = SharedData.slide("cmu-1-small-region.svs");
+        Path tcga = SharedData.slide("tcga-cr-7395-01a-01-ts1.svs");
+        ReferenceTools.requirePythonModules("openslide", "numpy", "PIL");
+        patch(cmu, "800,1400,512,512", "cmuA");
+        patch(cmu, "1100,2300,400,300", "cmuB");
+        patch(cmu, "500,700,512,512", "cmuEdge"); // tissue and background
+        patch(tcga, "1200,1600,512,512", "tcga");
+    }
+
+    static void patch(Path slide, String xywh, String name) {
+        String[] v = xywh.split(",");
+        ReferenceTools.python(SCRIPT, "patches", slide, v[0], v[1], v[2], v[3], dir.resolve(name + ".png")).requireSuccess("OpenSlide patch");
+    }
+
+    static Raster image(String name) throws IOException {
+        return ImageFiles.read(dir.resolve(name + ".png"));
+    }
+
+    static JsonNode reference(String name, String method) throws IOException {
+        var r = ReferenceTools.python(SCRIPT, "fit", dir.resolve(name + ".png"), method, P.io(), P.beta(), P.alpha())
+                .requireSuccess("numpy stain fit");
+        return new ObjectMapper().readTree(r.stdout());
+    }
+
+    static double cosineDistance(float[] a, JsonNode b) {
+        double dot = 0, na = 0, nb = 0;
+        for (int i = 0; i < 3; i++) {
+            dot += a[i] * b.get(i).asDouble();
+            na += a[i] * a[i];
+            nb += b.get(i).asDouble() * b.get(i).asDouble();
+        }
+        return 1 - dot / Math.sqrt(na * nb);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"cmuA,macenko", "cmuB,macenko", "cmuEdge,macenko", "tcga,macenko",
+            "cmuA,vahadane", "cmuEdge,vahadane", "tcga,vahadane"})
+    void stainVectorsMatchNumpy(String name, String method) throws IOException {
+        StainProfile mine = StainFitter.fit(StainSample.of(image(name), P), StainMethod.parse(method), name).require(name);
+        JsonNode ref = reference(name, method);
+        assertThat(cosineDistance(mine.hematoxylin(), ref.get("hematoxylin"))).as("H").isLessThan(0.02);
+        assertThat(cosineDistance(mine.eosin(), ref.get("eosin"))).as("E").isLessThan(0.02);
+        for (int k = 0; k < 2; k++) {
+            double want = ref.get("maxConcentrations").get(k).asDouble();
+            assertThat((double) mine.maxConcentrations()[k]).as("max concentration " + k).isCloseTo(want, org.assertj.core.data.Percentage.withPercentage(3));
+        }
+        assertThat(mine.pixels()).isEqualTo(ref.get("pixels").asLong());
+        for (int c = 0; c < 3; c++) {
+            assertThat((double) mine.labMean()[c]).isCloseTo(ref.get("labMean").get(c).asDouble(), org.assertj.core.data.Offset.offset(0.01));
+            assertThat((double) mine.labStd()[c]).isCloseTo(ref.get("labStd").get(c).asDouble(), org.assertj.core.data.Offset.offset(0.01));
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"tcga,cmuA,macenko,true", "tcga,cmuA,macenko,false", "cmuEdge,tcga,macenko,true",
+            "cmuB,tcga,macenko,false", "tcga,cmuA,vahadane,true", "tcga,cmuA,vahadane,false",
+            "cmuEdge,tcga,vahadane,true", "tcga,cmuA,reinhard,true", "cmuEdge,tcga,reinhard,true"})
+    void normalizedPatchesMatchNumpy(String source, String target, String method, boolean keep) throws IOException {
+        StainParameters p = P.withKeepResidual(keep);
+        StainMethod m = StainMethod.parse(method);
+        Raster src = image(source);
+        StainProfile t = StainFitter.fit(StainSample.of(image(target), p), m, target).require(target);
+        StainEstimate s = StainFitter.fit(StainSample.of(src, p), m, source);
+        Raster mine = StainNormalizer.create(m, s, t, p, StainOutput.RGB, false).apply(src);
+        Path out = dir.resolve(source + "-" + target + "-" + method + keep + ".png");
+        ReferenceTools.python(SCRIPT, "normalize", dir.resolve(source + ".png"), dir.resolve(target + ".png"), method,
+                p.io(), p.beta(), p.alpha(), keep, out).requireSuccess("numpy normalization");
+        Raster ref = ImageFiles.read(out);
+        double sum = 0;
+        int n = mine.sampleCount();
+        for (int i = 0; i < n; i++) sum += Math.abs(mine.getAt(i) - ref.getAt(i));
+        assertThat(sum / n).as("mean absolute difference").isLessThan(2.0);
+        // and the normalization did something: the image moved towards the target
+        double moved = 0;
+        for (int i = 0; i < n; i++) moved += Math.abs(mine.getAt(i) - src.getAt(i));
+        assertThat(moved / n).isGreaterThan(1.0);
+    }
+}
