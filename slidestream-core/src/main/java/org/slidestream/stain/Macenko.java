@@ -11,6 +11,11 @@ final class Macenko {
 
     /** Unit stain vectors, hematoxylin (the larger red OD) first; null when the ODs span no plane. */
     static double[][] stains(float[] od, int n, float alpha) {
+        return stains(od, n, alpha, eigen(od, n));
+    }
+
+    /** Eigen-decomposition of the (centered) covariance of the optical densities. */
+    static Eigen3 eigen(float[] od, int n) {
         double[] mean = new double[3];
         for (int i = 0; i < n; i++) for (int c = 0; c < 3; c++) mean[c] += od[3 * i + c];
         for (int c = 0; c < 3; c++) mean[c] /= n;
@@ -21,7 +26,10 @@ final class Macenko {
             cov[1][1] += g * g; cov[1][2] += g * b; cov[2][2] += b * b;
         }
         for (int i = 0; i < 3; i++) for (int j = i; j < 3; j++) cov[j][i] = cov[i][j] = cov[i][j] / (n - 1);
-        Eigen3 eig = new Eigen3(cov);
+        return new Eigen3(cov);
+    }
+
+    static double[][] stains(float[] od, int n, float alpha, Eigen3 eig) {
         if (!(eig.values[1] > 1e-12 * Math.max(eig.values[0], 1e-30))) return null;
         float[] e1 = toFloat(eig.vectors[0]), e2 = toFloat(eig.vectors[1]);
         float[] phi = new float[n];

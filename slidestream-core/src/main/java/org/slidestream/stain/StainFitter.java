@@ -10,6 +10,11 @@ public final class StainFitter {
     public static final int MIN_PIXELS = 500;
     /** Stain vectors closer than this angle (degrees) mean the image shows only one stain. */
     public static final double MIN_STAIN_ANGLE = 3.0;
+    /**
+     * Two stains need a second eigenvalue of the OD covariance at least this many times the third: with
+     * one stain the second and third are both the noise (a ratio near 1); H&E gives 2.5 to 6.
+     */
+    public static final double MIN_PLANE_RATIO = 1.5;
 
     private StainFitter() {}
 
@@ -45,7 +50,13 @@ public final class StainFitter {
         if (m < MIN_PIXELS) {
             return StainEstimate.failed("too few pixels above OD " + p.beta() + " in every channel (" + m + ", need " + MIN_PIXELS + ")");
         }
-        double[][] stains = method == StainMethod.MACENKO ? Macenko.stains(hat, m, p.alpha()) : Vahadane.stains(hat, m, p);
+        Eigen3 eig = Macenko.eigen(hat, m);
+        if (!(eig.values[1] > MIN_PLANE_RATIO * eig.values[2])) {
+            // the second direction of spread is no stronger than the third: noise around one stain
+            return StainEstimate.failed(String.format(java.util.Locale.ROOT,
+                    "one stain only (OD covariance eigenvalues %.3g, %.3g, %.3g)", eig.values[0], eig.values[1], eig.values[2]));
+        }
+        double[][] stains = method == StainMethod.MACENKO ? Macenko.stains(hat, m, p.alpha(), eig) : Vahadane.stains(hat, m, p);
         if (stains == null) return StainEstimate.failed("the optical densities span no plane (one stain only)");
         double angle = Math.toDegrees(Math.acos(Math.min(1, Math.abs(dot(stains[0], stains[1])))));
         if (angle < MIN_STAIN_ANGLE) {

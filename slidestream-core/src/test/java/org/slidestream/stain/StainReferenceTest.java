@@ -114,4 +114,16 @@ class StainReferenceTest {
         for (int i = 0; i < n; i++) moved += Math.abs(mine.getAt(i) - src.getAt(i));
         assertThat(moved / n).isGreaterThan(1.0);
     }
+
+    @ParameterizedTest
+    @CsvSource({"cmuA,macenko", "cmuEdge,macenko", "tcga,macenko", "cmuA,vahadane", "tcga,vahadane", "cmuEdge,reinhard", "tcga,reinhard"})
+    void normalizingAPatchToItsOwnStainsChangesPixelsByAtMostRounding(String name, String method) throws IOException {
+        StainMethod m = StainMethod.parse(method);
+        Raster img = image(name);
+        StainEstimate own = StainFitter.fit(StainSample.of(img, P), m, name);
+        Raster out = StainNormalizer.create(m, own, own.require(name), P, StainOutput.RGB, false).apply(img);
+        int max = 0;
+        for (int i = 0; i < img.sampleCount(); i++) max = (int) Math.max(max, Math.abs(out.getAt(i) - img.getAt(i)));
+        assertThat(max).isLessThanOrEqualTo(1);
+    }
 }
