@@ -11,7 +11,15 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
 import org.slidestream.format.ImageFiles;
 import org.slidestream.image.Raster;
 import org.slidestream.testing.ReferenceTools;
@@ -44,6 +52,40 @@ class StainReferenceTest {
         patch(cmu, "1100,2300,400,300", "cmuB");
         patch(cmu, "500,700,512,512", "cmuEdge"); // tissue and background
         patch(tcga, "1200,1600,512,512", "tcga");
+        // every numpy fit and normalization in one Python run
+        List<List<Object>> jobs = new ArrayList<>();
+        for (String[] f : FITS) jobs.add(List.of("fit", png(f[0]), f[1], P.io(), P.beta(), P.alpha()));
+        for (String[] n : NORMALIZATIONS) {
+            jobs.add(List.of("normalize", png(n[0]), png(n[1]), n[2], P.io(), P.beta(), P.alpha(), n[3], png(String.join("-", n))));
+        }
+        try {
+            Path jobFile = dir.resolve("jobs.json");
+            new ObjectMapper().writeValue(jobFile.toFile(), jobs);
+            JsonNode results = new ObjectMapper().readTree(ReferenceTools.python(SCRIPT, "batch", jobFile).requireSuccess("numpy reference").stdout());
+            for (int i = 0; i < FITS.length; i++) REFERENCE_FITS.put(FITS[i][0] + "," + FITS[i][1], results.get(i));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    static final String[][] FITS = {{"cmuA", "macenko"}, {"cmuB", "macenko"}, {"cmuEdge", "macenko"}, {"tcga", "macenko"},
+            {"cmuA", "vahadane"}, {"cmuEdge", "vahadane"}, {"tcga", "vahadane"}};
+    static final String[][] NORMALIZATIONS = {{"tcga", "cmuA", "macenko", "true"}, {"tcga", "cmuA", "macenko", "false"},
+            {"cmuEdge", "tcga", "macenko", "true"}, {"cmuB", "tcga", "macenko", "false"}, {"tcga", "cmuA", "vahadane", "true"},
+            {"tcga", "cmuA", "vahadane", "false"}, {"cmuEdge", "tcga", "vahadane", "true"}, {"tcga", "cmuA", "reinhard", "true"},
+            {"cmuEdge", "tcga", "reinhard", "true"}};
+    static final Map<String, JsonNode> REFERENCE_FITS = new HashMap<>();
+
+    static String png(String name) {
+        return dir.resolve(name + ".png").toString();
+    }
+
+    static Stream<Arguments> fits() {
+        return Arrays.stream(FITS).map(f -> Arguments.of((Object[]) f));
+    }
+
+    static Stream<Arguments> normalizations() {
+        return Arrays.stream(NORMALIZATIONS).map(n -> Arguments.of(n[0], n[1], n[2], Boolean.parseBoolean(n[3])));
     }
 
     static void patch(Path slide, String xywh, String name) {
@@ -55,10 +97,8 @@ class StainReferenceTest {
         return ImageFiles.read(dir.resolve(name + ".png"));
     }
 
-    static JsonNode reference(String name, String method) throws IOException {
-        var r = ReferenceTools.python(SCRIPT, "fit", dir.resolve(name + ".png"), method, P.io(), P.beta(), P.alpha())
-                .requireSuccess("numpy stain fit");
-        return new ObjectMapper().readTree(r.stdout());
+    static JsonNode reference(String name, String method) {
+        return REFERENCE_FITS.get(name + "," + method);
     }
 
     static double cosineDistance(float[] a, JsonNode b) {
@@ -72,8 +112,7 @@ class StainReferenceTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"cmuA,macenko", "cmuB,macenko", "cmuEdge,macenko", "tcga,macenko",
-            "cmuA,vahadane", "cmuEdge,vahadane", "tcga,vahadane"})
+    @MethodSource("fits")
     void stainVectorsMatchNumpy(String name, String method) throws IOException {
         StainProfile mine = StainFitter.fit(StainSample.of(image(name), P), StainMethod.parse(method), name).require(name);
         JsonNode ref = reference(name, method);
@@ -91,9 +130,7 @@ class StainReferenceTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"tcga,cmuA,macenko,true", "tcga,cmuA,macenko,false", "cmuEdge,tcga,macenko,true",
-            "cmuB,tcga,macenko,false", "tcga,cmuA,vahadane,true", "tcga,cmuA,vahadane,false",
-            "cmuEdge,tcga,vahadane,true", "tcga,cmuA,reinhard,true", "cmuEdge,tcga,reinhard,true"})
+    @MethodSource("normalizations")
     void normalizedPatchesMatchNumpy(String source, String target, String method, boolean keep) throws IOException {
         StainParameters p = P.withKeepResidual(keep);
         StainMethod m = StainMethod.parse(method);
@@ -101,10 +138,7 @@ class StainReferenceTest {
         StainProfile t = StainFitter.fit(StainSample.of(image(target), p), m, target).require(target);
         StainEstimate s = StainFitter.fit(StainSample.of(src, p), m, source);
         Raster mine = StainNormalizer.create(m, s, t, p, StainOutput.RGB, false).apply(src);
-        Path out = dir.resolve(source + "-" + target + "-" + method + keep + ".png");
-        ReferenceTools.python(SCRIPT, "normalize", dir.resolve(source + ".png"), dir.resolve(target + ".png"), method,
-                p.io(), p.beta(), p.alpha(), keep, out).requireSuccess("numpy normalization");
-        Raster ref = ImageFiles.read(out);
+        Raster ref = ImageFiles.read(Path.of(png(String.join("-", source, target, method, "" + keep))));
         double sum = 0;
         int n = mine.sampleCount();
         for (int i = 0; i < n; i++) sum += Math.abs(mine.getAt(i) - ref.getAt(i));

@@ -6,6 +6,8 @@
 # usage: reference_stains.py fit IMAGE.png METHOD IO BETA ALPHA            -> JSON profile on stdout
 #        reference_stains.py normalize SRC.png TARGET.png METHOD IO BETA ALPHA KEEP OUT.png
 #        reference_stains.py patches SLIDE X Y W H OUT.png                  (OpenSlide read_region)
+#        reference_stains.py batch JOBS.json                                -> JSON list of results
+#          (jobs: ["fit", ...args] or ["normalize", ...args], the arguments of the commands above)
 import json, sys
 import numpy as np
 
@@ -116,8 +118,9 @@ def fit(rgb, method, io, beta, alpha):
     return prof
 
 
-def normalize(src, tgt, method, io, beta, alpha, keep):
-    ps, pt = fit(src, method, io, beta, alpha), fit(tgt, method, io, beta, alpha)
+def normalize(src, tgt, method, io, beta, alpha, keep, ps=None, pt=None):
+    ps = ps or fit(src, method, io, beta, alpha)
+    pt = pt or fit(tgt, method, io, beta, alpha)
     if method == 'reinhard':
         lab = rgb2lab(src.astype(np.float64))
         moved = (lab - ps['labMean']) * (np.array(pt['labStd']) / ps['labStd']) + pt['labMean']
@@ -141,6 +144,30 @@ if __name__ == '__main__':
         s = openslide.OpenSlide(sys.argv[2])
         x, y, w, h = map(int, sys.argv[3:7])
         s.read_region((x, y), 0, (w, h)).convert('RGB').save(sys.argv[7])
+    elif cmd == 'batch':
+        from PIL import Image
+        results, images, fits = [], {}, {}
+
+        def image(path):
+            if path not in images: images[path] = load(path)
+            return images[path]
+
+        def fitted(path, method, io, beta, alpha):
+            key = (path, method, io, beta, alpha)
+            if key not in fits: fits[key] = fit(image(path), method, float(io), float(beta), float(alpha))
+            return fits[key]
+
+        for job in json.load(open(sys.argv[2])):
+            if job[0] == 'fit':
+                results.append(fitted(*job[1:6]))
+            else:
+                src, tgt, method, io, beta, alpha, keep, out = job[1:]
+                im = Image.open(src)
+                res = normalize(image(src), image(tgt), method, float(io), float(beta), float(alpha), keep == 'true',
+                                fitted(src, method, io, beta, alpha), fitted(tgt, method, io, beta, alpha))
+                Image.fromarray(res.reshape(im.size[1], im.size[0], 3).astype(np.uint8)).save(out)
+                results.append(out)
+        print(json.dumps(results))
     elif cmd == 'fit':
         print(json.dumps(fit(load(sys.argv[2]), sys.argv[3], *map(float, sys.argv[4:7]))))
     elif cmd == 'normalize':
