@@ -10,7 +10,7 @@ public final class RunOptions {
 
     @Option(names = "--max-memory", paramLabel = "SIZE",
             description = "Memory budget for pixel data (tile cache, tiles in flight, scratch), e.g. 512m, 4g. "
-                    + "Default: a quarter of RAM, at most 80% of the JVM heap.")
+                    + "Default: a quarter of RAM, at most 80%% of the JVM heap.")
     String maxMemory;
 
     @Option(names = "--no-natives", description = "Use only the pure-Java codecs, even where libjpeg-turbo or OpenJPEG is installed.")
