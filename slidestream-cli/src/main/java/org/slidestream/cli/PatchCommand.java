@@ -43,6 +43,7 @@ public final class PatchCommand implements Callable<Integer>, SlideCommand {
         patch.spec(); // bad grid options are usage errors before any slide is touched
         patch.saveMode();
         patch.tissue.params();
+        patch.stains.check(spec.commandLine(), patch.saveMode());
         String[] args = Cohorts.ownArgs(spec.commandLine());
         int code = Cohorts.run(spec.commandLine(), cohort, run, new Task(this, args), "patches");
         summary.print(spec.commandLine().getErr(), run.budget());
@@ -90,7 +91,7 @@ public final class PatchCommand implements Callable<Integer>, SlideCommand {
                 ctx.work(0, coords.size());
                 PatchExporter.Context pc = new PatchExporter.Context(ctx.budget(), ctx.tilePool(), ctx.tileThreads(), ctx::work);
                 return PatchExporter.export(slide, s.id(), spec, res, coords, dir,
-                        o.exportOptions(slide, s, ctx.slideOptions().allowNatives()), pc);
+                        o.exportOptions(slide, s, ctx.slideOptions().allowNatives(), ctx.budget()), pc);
             }
         }
     }
