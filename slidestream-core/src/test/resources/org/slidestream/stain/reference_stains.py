@@ -6,6 +6,11 @@
 # usage: reference_stains.py fit IMAGE.png METHOD IO BETA ALPHA            -> JSON profile on stdout
 #        reference_stains.py normalize SRC.png TARGET.png METHOD IO BETA ALPHA KEEP OUT.png
 #        reference_stains.py patches SLIDE X Y W H OUT.png                  (OpenSlide read_region)
+#        reference_stains.py apply SRC.png SOURCE.json TARGET.json METHOD KEEP OUT.png  (given profiles)
+#        reference_stains.py regions SLIDE TIF SOURCE.json TARGET.json METHOD KEEP OUTDIR SIZE X,Y ...
+#          (for each region: OUTDIR/in-X-Y.png from OpenSlide, ref-X-Y.png its numpy normalization,
+#           tif-X-Y.png the same region of level 0 of TIF read by tifffile; TARGET.json may be '-':
+#           the input is written unchanged as ref)
 #        reference_stains.py batch JOBS.json                                -> JSON list of results
 #          (jobs: ["fit", ...args] or ["normalize", ...args], the arguments of the commands above)
 import json, sys
@@ -168,6 +173,29 @@ if __name__ == '__main__':
                 Image.fromarray(res.reshape(im.size[1], im.size[0], 3).astype(np.uint8)).save(out)
                 results.append(out)
         print(json.dumps(results))
+    elif cmd == 'apply':
+        from PIL import Image
+        src, ps, pt, method, keep, out = sys.argv[2:8]
+        ps, pt = json.load(open(ps)), json.load(open(pt))
+        im = Image.open(src)
+        res = normalize(load(src), None, method, pt['io'], pt['beta'], 1, keep == 'true', ps, pt)
+        Image.fromarray(res.reshape(im.size[1], im.size[0], 3).astype(np.uint8)).save(out)
+    elif cmd == 'regions':
+        import openslide, tifffile
+        from PIL import Image
+        slide, tif, ps, pt, method, keep, outdir, size = sys.argv[2:10]
+        size = int(size)
+        ps = json.load(open(ps)) if ps != '-' else None
+        pt = json.load(open(pt)) if pt != '-' else None
+        level0 = tifffile.imread(tif, level=0)
+        s = openslide.OpenSlide(slide)
+        for xy in sys.argv[10:]:
+            x, y = map(int, xy.split(','))
+            rgb = np.asarray(s.read_region((x, y), 0, (size, size)).convert('RGB'))
+            Image.fromarray(rgb).save(f'{outdir}/in-{x}-{y}.png')
+            ref = rgb.reshape(-1, 3) if pt is None else normalize(rgb.reshape(-1, 3), None, method, pt['io'], pt['beta'], 1, keep == 'true', ps, pt)
+            Image.fromarray(ref.reshape(size, size, 3).astype(np.uint8)).save(f'{outdir}/ref-{x}-{y}.png')
+            Image.fromarray(level0[y:y + size, x:x + size]).save(f'{outdir}/tif-{x}-{y}.png')
     elif cmd == 'fit':
         print(json.dumps(fit(load(sys.argv[2]), sys.argv[3], *map(float, sys.argv[4:7]))))
     elif cmd == 'normalize':
