@@ -1,0 +1,199 @@
+package org.slidestream.register;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import org.slidestream.image.ImageInfo;
+import org.slidestream.image.PixelType;
+import org.slidestream.image.Raster;
+import org.slidestream.image.Region;
+import org.slidestream.image.TileSource;
+
+/**
+ * Synthetic cyclic-immunofluorescence rounds with known transforms, for tests and benchmarks:
+ * a procedural tissue of nuclei (a jittered grid of blobs inside a smooth tissue outline), imaged
+ * {@code rounds} times. Round 0 is the reference; every other round is the same tissue seen
+ * through a random rotation and translation plus a smooth sinusoidal deformation, with its own
+ * channel gains and offsets, Gaussian noise and randomly dropped marker channels (noise only).
+ * Channel 0 of every round is the nuclear stain ({@code DAPI}); the others are membrane-like
+ * markers on random subsets of cells. Every pixel is computed on demand from a hash of its
+ * position, so a round of any size streams tile by tile and is identical for a given seed.
+ */
+public final class SyntheticRounds {
+    private static final double CELL = 16;
+    private static final double BACKGROUND = 120;
+    private static final double NUCLEAR_LEVEL = 18000;
+    private static final double MARKER_LEVEL = 9000;
+
+    private final int width;
+    private final int height;
+    private final int channels;
+    private final long seed;
+    private final List<Truth> truths;
+
+    /**
+     * How one round was made: {@link #toReference} maps a moving-round pixel to where it comes from
+     * in the reference; rotation in degrees about the image centre, then translation, then
+     * {@code deformation} pixels of amplitude along a sinusoid of wavelength {@code wavelength}.
+     */
+    public record Truth(String name, double rotation, double tx, double ty, double deformation, double wavelength,
+                        double phaseX, double phaseY, double[] gains, double[] offsets, double noise, List<Integer> dropped,
+                        double cx, double cy) {
+
+        /** Reference-round position of moving-round pixel {@code (x, y)}, into {@code out}. */
+        public void toReference(double x, double y, double[] out) {
+            double a = Math.toRadians(rotation), c = Math.cos(a), s = Math.sin(a);
+            double dx = x - cx, dy = y - cy;
+            double k = 2 * Math.PI / wavelength;
+            out[0] = c * dx - s * dy + cx + tx + deformation * Math.sin(k * y + phaseX);
+            out[1] = s * dx + c * dy + cy + ty + deformation * Math.sin(k * x + phaseY);
+        }
+    }
+
+    /** What to vary between rounds. */
+    public record Variation(double maxRotation, double maxShift, double deformation, double noise, double dropout) {
+        public static Variation rigid() { return new Variation(12, 60, 0, 250, 0.2); }
+
+        public static Variation nonrigid() { return new Variation(12, 60, 6, 250, 0.2); }
+    }
+
+    public SyntheticRounds(int width, int height, int channels, int rounds, long seed, Variation v) {
+        if (width < 64 || height < 64) throw new IllegalArgumentException("synthetic rounds need at least 64 x 64 pixels");
+        if (channels < 1 || rounds < 1) throw new IllegalArgumentException("need at least one channel and one round");
+        this.width = width;
+        this.height = height;
+        this.channels = channels;
+        this.seed = seed;
+        SplittableRandom rnd = new SplittableRandom(seed);
+        List<Truth> ts = new ArrayList<>();
+        for (int r = 0; r < rounds; r++) {
+            double[] gains = new double[channels], offsets = new double[channels];
+            List<Integer> dropped = new ArrayList<>();
+            for (int c = 0; c < channels; c++) {
+                gains[c] = r == 0 ? 1 : 0.6 + 0.8 * rnd.nextDouble();
+                offsets[c] = r == 0 ? 0 : 200 * rnd.nextDouble();
+                if (r > 0 && c > 0 && rnd.nextDouble() < v.dropout()) dropped.add(c);
+            }
+            boolean ref = r == 0;
+            double rot = ref ? 0 : (2 * rnd.nextDouble() - 1) * v.maxRotation();
+            double shift = Math.min(v.maxShift(), 0.1 * Math.min(width, height));
+            double tx = ref ? 0 : (2 * rnd.nextDouble() - 1) * shift, ty = ref ? 0 : (2 * rnd.nextDouble() - 1) * shift;
+            double wl = Math.max(width, height) * (0.6 + 0.4 * rnd.nextDouble());
+            ts.add(new Truth(ref ? "round0" : "round" + r, rot, tx, ty, ref ? 0 : v.deformation(), wl,
+                    2 * Math.PI * rnd.nextDouble(), 2 * Math.PI * rnd.nextDouble(), gains, offsets, v.noise(),
+                    List.copyOf(dropped), (width - 1) / 2.0, (height - 1) / 2.0));
+        }
+        this.truths = List.copyOf(ts);
+    }
+
+    public int width() { return width; }
+
+    public int height() { return height; }
+
+    public int rounds() { return truths.size(); }
+
+    public List<Truth> truths() { return truths; }
+
+    /** Micrometres per pixel of every round. */
+    public static double mpp() { return 0.5; }
+
+    public List<String> channelNames(int round) {
+        List<String> names = new ArrayList<>();
+        names.add("DAPI");
+        for (int c = 1; c < channels; c++) names.add("R" + round + "_marker" + c);
+        return names;
+    }
+
+    /** Round {@code round} as uint16 channels (round 0 is the reference). */
+    public TileSource round(int round) {
+        Truth t = truths.get(round);
+        ImageInfo info = new ImageInfo(width, height, channels, PixelType.UINT16, 512, 512);
+        return new TileSource() {
+            @Override public ImageInfo info() { return info; }
+
+            @Override public void read(int plane, Region region, Raster dest) {
+                render(round, t, region, dest);
+            }
+        };
+    }
+
+    private void render(int round, Truth t, Region region, Raster dest) {
+        short[] out = dest.shorts();
+        double[] q = new double[2];
+        double[] v = new double[channels];
+        for (int y = 0; y < region.height(); y++) {
+            int py = region.y() + y;
+            for (int x = 0; x < region.width(); x++) {
+                int px = region.x() + x;
+                int o = (y * dest.width() + x) * channels;
+                if (px < 0 || py < 0 || px >= width || py >= height) {
+                    for (int c = 0; c < channels; c++) out[o + c] = 0;
+                    continue;
+                }
+                t.toReference(px, py, q);
+                tissue(q[0], q[1], round, v);
+                for (int c = 0; c < channels; c++) {
+                    double s = t.dropped().contains(c) ? 0 : v[c];
+                    double val = BACKGROUND + t.offsets()[c] + t.gains()[c] * s + t.noise() * gauss(round, c, px, py);
+                    out[o + c] = (short) Math.max(0, Math.min(65535, Math.round(val)));
+                }
+            }
+        }
+    }
+
+    /** Stain of every channel at reference position {@code (x, y)}: nuclei in channel 0, markers in the others. */
+    private void tissue(double x, double y, int round, double[] v) {
+        java.util.Arrays.fill(v, 0);
+        if (x < -CELL || y < -CELL || x > width + CELL || y > height + CELL) return;
+        int gx = (int) Math.floor(x / CELL), gy = (int) Math.floor(y / CELL);
+        for (int j = gy - 1; j <= gy + 1; j++) {
+            for (int i = gx - 1; i <= gx + 1; i++) {
+                long h = mix(seed, i, j, 1);
+                double cx = (i + 0.5 + 0.6 * (unit(h) - 0.5)) * CELL;
+                double cy = (j + 0.5 + 0.6 * (unit(mix(h, 2, 0, 0)) - 0.5)) * CELL;
+                if (tissueMask(cx, cy) < 0.5 || unit(mix(h, 3, 0, 0)) > 0.85) continue;
+                double r = 3.5 + 2.5 * unit(mix(h, 4, 0, 0));
+                double d = Math.sqrt((x - cx) * (x - cx) + (y - cy) * (y - cy)) / r;
+                if (d > 2.2) continue;
+                double level = 0.5 + 0.5 * unit(mix(h, 5, 0, 0));
+                double d2 = d * d;
+                v[0] += NUCLEAR_LEVEL * level * Math.exp(-d2 * d2);
+                for (int c = 1; c < v.length; c++) {
+                    long hc = mix(h, 6, c, round);
+                    if (unit(hc) > 0.35) continue;
+                    double ring = (d - 1.5) / 0.35;
+                    v[c] += MARKER_LEVEL * (0.4 + 0.6 * unit(mix(hc, 7, 0, 0))) * Math.exp(-ring * ring);
+                }
+            }
+        }
+    }
+
+    /** A smooth tissue outline: value noise on a coarse lattice, about 60 % inside. */
+    private double tissueMask(double x, double y) {
+        double scale = Math.max(width, height) / 3.0;
+        double u = x / scale, w = y / scale;
+        int i = (int) Math.floor(u), j = (int) Math.floor(w);
+        double fu = smoothstep(u - i), fw = smoothstep(w - j);
+        double a = unit(mix(seed, i, j, 9)), b = unit(mix(seed, i + 1, j, 9)), c = unit(mix(seed, i, j + 1, 9)), d = unit(mix(seed, i + 1, j + 1, 9));
+        return 0.2 + 0.8 * ((a * (1 - fu) + b * fu) * (1 - fw) + (c * (1 - fu) + d * fu) * fw);
+    }
+
+    private static double smoothstep(double t) { return t * t * (3 - 2 * t); }
+
+    /** A standard normal deviate from the pixel's hash (Box-Muller on two hashed uniforms). */
+    private double gauss(int round, int c, int x, int y) {
+        long h = mix(seed ^ 0x9E3779B97F4A7C15L * (round + 1), x, y, c + 11);
+        double u1 = (unit(h) + 1e-12), u2 = unit(mix(h, 1, 1, 1));
+        return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+    }
+
+    private static double unit(long h) { return (h >>> 11) * 0x1.0p-53; }
+
+    private static long mix(long seed, long a, long b, long c) {
+        long z = seed + a * 0x9E3779B97F4A7C15L + b * 0xC2B2AE3D27D4EB4FL + c * 0x165667B19E3779F9L;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+}
