@@ -16,17 +16,14 @@ final class GrayWarp {
     static Gray warp(Pyramid moving, int channel, int plane, RoundTransform t, double ds, double dsMoving,
                      Region out, MemoryBudget budget) {
         int w = out.width(), h = out.height();
-        double[] mx = new double[w * h], my = new double[w * h];
         double[] p = new double[2];
         double minX = Double.MAX_VALUE, minY = Double.MAX_VALUE, maxX = -Double.MAX_VALUE, maxY = -Double.MAX_VALUE;
+        // two passes over the mapping (window, then samples) instead of storing it: QC images are large
         for (int y = 0; y < h; y++) {
             double ry = Sampler.toLevel0(out.y() + y, ds);
             for (int x = 0; x < w; x++) {
                 t.toMoving(Sampler.toLevel0(out.x() + x, ds), ry, p);
                 double u = Sampler.fromLevel0(p[0], dsMoving), v = Sampler.fromLevel0(p[1], dsMoving);
-                int i = y * w + x;
-                mx[i] = u;
-                my[i] = v;
                 minX = Math.min(minX, u); maxX = Math.max(maxX, u);
                 minY = Math.min(minY, v); maxY = Math.max(maxY, v);
             }
@@ -41,9 +38,13 @@ final class GrayWarp {
                 + " window of " + moving.name())) {
             Gray m = Sampler.area(moving, channel, plane, dsMoving, src, budget);
             float[] d = result.data();
-            for (int i = 0; i < d.length; i++) {
-                double v = m.sample(mx[i] - x0, my[i] - y0);
-                d[i] = Double.isNaN(v) ? 0f : (float) v;
+            for (int y = 0; y < h; y++) {
+                double ry = Sampler.toLevel0(out.y() + y, ds);
+                for (int x = 0; x < w; x++) {
+                    t.toMoving(Sampler.toLevel0(out.x() + x, ds), ry, p);
+                    double v = m.sample(Sampler.fromLevel0(p[0], dsMoving) - x0, Sampler.fromLevel0(p[1], dsMoving) - y0);
+                    d[y * w + x] = Double.isNaN(v) ? 0f : (float) v;
+                }
             }
         }
         return result;

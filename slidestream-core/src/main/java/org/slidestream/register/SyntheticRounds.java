@@ -196,4 +196,59 @@ public final class SyntheticRounds {
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
         return z ^ (z >>> 31);
     }
+
+    /**
+     * Writes every round as {@code <prefix><k>.ome.tif} (pyramidal OME-TIFF, streamed tile by tile)
+     * into {@code dir}, and the true transforms as {@code truth.json}; returns the round files.
+     */
+    public List<java.nio.file.Path> write(java.nio.file.Path dir, String prefix, org.slidestream.tiff.writer.TiffWriteOptions options,
+                                          org.slidestream.tiff.writer.WriteContext context) throws java.io.IOException {
+        java.nio.file.Files.createDirectories(dir);
+        List<java.nio.file.Path> files = new ArrayList<>();
+        for (int r = 0; r < rounds(); r++) {
+            java.nio.file.Path f = dir.resolve(prefix + r + ".ome.tif");
+            org.slidestream.tiff.writer.TiffWriter.write(round(r), f, options,
+                    org.slidestream.tiff.writer.WriteMetadata.channels(channelNames(r), mpp(), mpp()), context);
+            files.add(f);
+        }
+        writeTruth(dir.resolve("truth.json"), prefix);
+        return files;
+    }
+
+    /** The true transforms as JSON: per round, what {@link Truth#toReference} computes, with every parameter. */
+    public void writeTruth(java.nio.file.Path file, String prefix) throws java.io.IOException {
+        var json = new com.fasterxml.jackson.databind.ObjectMapper().enable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT);
+        var root = json.createObjectNode();
+        root.put("model", "reference = R(rotation) * (moving - centre) + centre + (tx, ty) + deformation * (sin(2 pi y / wavelength + phaseX), sin(2 pi x / wavelength + phaseY))");
+        root.put("width", width);
+        root.put("height", height);
+        root.put("mpp", mpp());
+        root.put("seed", seed);
+        var arr = root.putArray("rounds");
+        for (int r = 0; r < truths.size(); r++) {
+            Truth t = truths.get(r);
+            var n = arr.addObject();
+            n.put("name", prefix + r);
+            n.put("rotation", t.rotation());
+            n.put("tx", t.tx());
+            n.put("ty", t.ty());
+            n.put("deformation", t.deformation());
+            n.put("wavelength", t.wavelength());
+            n.put("phaseX", t.phaseX());
+            n.put("phaseY", t.phaseY());
+            n.put("centreX", t.cx());
+            n.put("centreY", t.cy());
+            n.put("noise", t.noise());
+            var g = n.putArray("gains");
+            for (double v : t.gains()) g.add(v);
+            var o = n.putArray("offsets");
+            for (double v : t.offsets()) o.add(v);
+            var d = n.putArray("droppedChannels");
+            for (int c : t.dropped()) d.add(c);
+        }
+        try (org.slidestream.io.AtomicOutput out = org.slidestream.io.AtomicOutput.file(file)) {
+            json.writeValue(out.path().toFile(), root);
+            out.commit();
+        }
+    }
 }
