@@ -263,7 +263,7 @@ public final class RegisterJob {
 
     private void writePng(Raster overlay, Path file) throws IOException {
         try (AtomicOutput o = AtomicOutput.file(file)) {
-            ImageFiles.write(overlay, o.path());
+            Files.write(o.path(), ImageFiles.encode(overlay, ImageFiles.Format.PNG, ImageFiles.Options.DEFAULT));
             o.commit();
         }
     }

@@ -122,6 +122,7 @@ public final class SyntheticRounds {
         short[] out = dest.shorts();
         double[] q = new double[2];
         double[] v = new double[channels];
+        Cells cells = cells(round, t, region);
         for (int y = 0; y < region.height(); y++) {
             int py = region.y() + y;
             for (int x = 0; x < region.width(); x++) {
@@ -132,7 +133,7 @@ public final class SyntheticRounds {
                     continue;
                 }
                 t.toReference(px, py, q);
-                tissue(q[0], q[1], round, v);
+                cells.stain(q[0], q[1], v);
                 for (int c = 0; c < channels; c++) {
                     double s = t.dropped().contains(c) ? 0 : v[c];
                     double val = BACKGROUND + t.offsets()[c] + t.gains()[c] * s + t.noise() * gauss(round, c, px, py);
@@ -142,31 +143,76 @@ public final class SyntheticRounds {
         }
     }
 
-    /** Stain of every channel at reference position {@code (x, y)}: nuclei in channel 0, markers in the others. */
-    private void tissue(double x, double y, int round, double[] v) {
-        java.util.Arrays.fill(v, 0);
-        if (x < -CELL || y < -CELL || x > width + CELL || y > height + CELL) return;
-        int gx = (int) Math.floor(x / CELL), gy = (int) Math.floor(y / CELL);
-        for (int j = gy - 1; j <= gy + 1; j++) {
-            for (int i = gx - 1; i <= gx + 1; i++) {
-                long h = mix(seed, i, j, 1);
-                double cx = (i + 0.5 + 0.6 * (unit(h) - 0.5)) * CELL;
-                double cy = (j + 0.5 + 0.6 * (unit(mix(h, 2, 0, 0)) - 0.5)) * CELL;
-                if (tissueMask(cx, cy) < 0.5 || unit(mix(h, 3, 0, 0)) > 0.85) continue;
-                double r = 3.5 + 2.5 * unit(mix(h, 4, 0, 0));
-                double d = Math.sqrt((x - cx) * (x - cx) + (y - cy) * (y - cy)) / r;
-                if (d > 2.2) continue;
-                double level = 0.5 + 0.5 * unit(mix(h, 5, 0, 0));
-                double d2 = d * d;
-                v[0] += NUCLEAR_LEVEL * level * Math.exp(-d2 * d2);
-                for (int c = 1; c < v.length; c++) {
-                    long hc = mix(h, 6, c, round);
-                    if (unit(hc) > 0.35) continue;
-                    double ring = (d - 1.5) / 0.35;
-                    v[c] += MARKER_LEVEL * (0.4 + 0.6 * unit(mix(hc, 7, 0, 0))) * Math.exp(-ring * ring);
+    /**
+     * The nuclei a region of a round can see, one entry per grid cell (hashing and the tissue
+     * outline evaluated once per cell, not once per pixel and neighbour).
+     */
+    private final class Cells {
+        final int gx0, gy0, cols, rows;
+        final double[] cx, cy, r, level;
+        final double[][] marker;
+
+        Cells(int gx0, int gy0, int cols, int rows) {
+            this.gx0 = gx0; this.gy0 = gy0; this.cols = cols; this.rows = rows;
+            int n = cols * rows;
+            cx = new double[n]; cy = new double[n]; r = new double[n]; level = new double[n];
+            marker = new double[channels][n];
+        }
+
+        void stain(double x, double y, double[] v) {
+            java.util.Arrays.fill(v, 0);
+            int gx = (int) Math.floor(x / CELL) - gx0, gy = (int) Math.floor(y / CELL) - gy0;
+            for (int j = gy - 1; j <= gy + 1; j++) {
+                if (j < 0 || j >= rows) continue;
+                for (int i = gx - 1; i <= gx + 1; i++) {
+                    if (i < 0 || i >= cols) continue;
+                    int k = j * cols + i;
+                    if (r[k] == 0) continue;
+                    double dx = x - cx[k], dy = y - cy[k];
+                    double d2 = (dx * dx + dy * dy) / (r[k] * r[k]);
+                    if (d2 > 2.2 * 2.2) continue;
+                    v[0] += NUCLEAR_LEVEL * level[k] * Math.exp(-d2 * d2);
+                    if (v.length > 1) {
+                        double ring = (Math.sqrt(d2) - 1.5) / 0.35, e = Math.exp(-ring * ring);
+                        for (int c = 1; c < v.length; c++) v[c] += marker[c][k] * e;
+                    }
                 }
             }
         }
+    }
+
+    private Cells cells(int round, Truth t, Region region) {
+        double[] q = new double[2];
+        double minX = Double.MAX_VALUE, minY = Double.MAX_VALUE, maxX = -Double.MAX_VALUE, maxY = -Double.MAX_VALUE;
+        int[] xs = {region.x(), region.right() - 1}, ys = {region.y(), region.bottom() - 1};
+        for (int px : xs) for (int py : ys) {
+            t.toReference(px, py, q);
+            minX = Math.min(minX, q[0]); maxX = Math.max(maxX, q[0]);
+            minY = Math.min(minY, q[1]); maxY = Math.max(maxY, q[1]);
+        }
+        double margin = t.deformation() + 2 * CELL;
+        int gx0 = (int) Math.floor((minX - margin) / CELL), gy0 = (int) Math.floor((minY - margin) / CELL);
+        int gx1 = (int) Math.floor((maxX + margin) / CELL), gy1 = (int) Math.floor((maxY + margin) / CELL);
+        Cells c = new Cells(gx0, gy0, gx1 - gx0 + 1, gy1 - gy0 + 1);
+        for (int j = 0; j < c.rows; j++) {
+            for (int i = 0; i < c.cols; i++) {
+                int gi = gx0 + i, gj = gy0 + j, k = j * c.cols + i;
+                long h = mix(seed, gi, gj, 1);
+                double x = (gi + 0.5 + 0.6 * (unit(h) - 0.5)) * CELL;
+                double y = (gj + 0.5 + 0.6 * (unit(mix(h, 2, 0, 0)) - 0.5)) * CELL;
+                if (x < -CELL || y < -CELL || x > width + CELL || y > height + CELL) continue;
+                if (unit(mix(h, 3, 0, 0)) > 0.85 || tissueMask(x, y) < 0.5) continue;
+                c.cx[k] = x;
+                c.cy[k] = y;
+                c.r[k] = 3.5 + 2.5 * unit(mix(h, 4, 0, 0));
+                c.level[k] = 0.5 + 0.5 * unit(mix(h, 5, 0, 0));
+                for (int ch = 1; ch < channels; ch++) {
+                    long hc = mix(h, 6, ch, round);
+                    c.marker[ch][k] = unit(hc) > 0.35 ? 0 : MARKER_LEVEL * (0.4 + 0.6 * unit(mix(hc, 7, 0, 0)));
+                }
+            }
+        }
+        return c;
     }
 
     /** A smooth tissue outline: value noise on a coarse lattice, about 60 % inside. */
