@@ -62,6 +62,11 @@ public record Job(String file, String source, Path baseDir, List<String> inputs,
         return new Job(file, source, baseDir, inputs, output, steps, e, overwrite, spark);
     }
 
+    /** The same job with other Spark settings. */
+    public Job with(Spark s) {
+        return new Job(file, source, baseDir, inputs, output, steps, engine, overwrite, s);
+    }
+
     /** True when a location is a URI with a scheme ({@code hdfs://}, {@code s3a://}, {@code file:/}) rather than a local path. */
     public static boolean isUri(String location) {
         return location.matches("^[A-Za-z][A-Za-z0-9+.-]+:/.*");

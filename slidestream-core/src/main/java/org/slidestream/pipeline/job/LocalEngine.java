@@ -44,9 +44,9 @@ public final class LocalEngine implements JobEngine {
         return CohortInputs.resolve(inputs);
     }
 
-    /** Slides processed at the same time unless the job says: half the cores, at least one. */
+    /** Slides processed at the same time unless the job says: one, as for the single commands. */
     public static int workers(Job.Engine e) {
-        return e.workers() != null ? e.workers() : Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+        return e.workers() != null ? e.workers() : 1;
     }
 
     /** Threads for work within slides unless the job says: one per core. */
