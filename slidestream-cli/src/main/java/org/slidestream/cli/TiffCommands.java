@@ -1,0 +1,49 @@
+package org.slidestream.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slidestream.image.ImageInfo;
+import org.slidestream.image.TileSource;
+import org.slidestream.memory.MemoryBudget;
+import org.slidestream.memory.MemorySize;
+import org.slidestream.tiff.writer.TiffWriteOptions;
+import org.slidestream.tiff.writer.TiffWriter;
+import org.slidestream.tiff.writer.WriteContext;
+import org.slidestream.tiff.writer.WriteMetadata;
+import org.slidestream.tiff.writer.WriteReport;
+
+/** What {@code convert} and {@code synth} share: writing one source with progress and a closing line. */
+final class TiffCommands {
+    private TiffCommands() {}
+
+    static WriteReport write(String task, TileSource source, Path out, TiffWriteOptions options, WriteMetadata metadata,
+                             MemoryBudget budget, boolean allowNatives, int threads, PrintWriter err) throws IOException {
+        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, task + "-worker");
+            t.setDaemon(true);
+            return t;
+        });
+        try (TileProgress progress = new TileProgress(err, task)) {
+            WriteContext ctx = new WriteContext(budget, pool, threads, progress, allowNatives);
+            return TiffWriter.write(source, out, options, metadata, ctx);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** One line about the file written, for standard output. */
+    static String describe(WriteReport r, TiffWriteOptions o) {
+        ImageInfo l0 = r.levels().get(0);
+        return String.format(Locale.ROOT, "%s: %dx%d, %d level%s, %s %s%s, %s", r.path(), l0.width(), l0.height(),
+                r.levels().size(), r.levels().size() == 1 ? "" : "s", o.layout().name().toLowerCase(Locale.ROOT),
+                o.compression().cliName(), r.bigTiff() ? ", BigTIFF" : "", MemorySize.format(r.bytes()));
+    }
+
+    static int defaultThreads() {
+        return Runtime.getRuntime().availableProcessors();
+    }
+}

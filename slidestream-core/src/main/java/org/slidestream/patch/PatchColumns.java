@@ -1,0 +1,16 @@
+package org.slidestream.patch;
+
+import java.util.List;
+
+/**
+ * Extra per-patch values (for example annotation class fractions), written as columns of
+ * {@code patches.csv} and as one {@code float64} dataset of N values each in {@code coords.h5}.
+ * Called in patch order from one thread.
+ */
+public interface PatchColumns {
+    /** Column and dataset names, fixed for a run. */
+    List<String> names();
+
+    /** One value per name for the patch. */
+    double[] values(PatchCoord at);
+}

@@ -1,0 +1,255 @@
+package org.slidestream.patch;
+
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import org.slidestream.format.ImageFiles;
+import org.slidestream.format.csv.Csv;
+import org.slidestream.format.h5.H5Dataset;
+import org.slidestream.format.h5.H5File;
+import org.slidestream.format.h5.H5Layout;
+import org.slidestream.format.h5.H5Type;
+import org.slidestream.format.npy.NpyDtype;
+import org.slidestream.format.npy.NpyWriter;
+import org.slidestream.image.PixelType;
+import org.slidestream.image.Raster;
+import org.slidestream.io.AtomicOutput;
+import org.slidestream.memory.MemoryBudget;
+import org.slidestream.memory.Reservation;
+import org.slidestream.slide.LevelInfo;
+import org.slidestream.slide.ReadRequest;
+import org.slidestream.slide.Slide;
+import org.slidestream.slide.SlideException;
+import org.slidestream.tissue.Overlays;
+import org.slidestream.tissue.Segmentation;
+import org.slidestream.tissue.TissueOutputs;
+
+/**
+ * Writes a slide's planned patches: {@code patches.csv}, the pixels ({@link PatchSave}) and, last,
+ * {@code coords.h5} in the layout CLAM and TRIDENT read, each file atomically, so that a slide
+ * whose {@code coords.h5} exists is complete. Patches are read in parallel on a pool, a bounded
+ * number in flight (each reserved from the budget), and written in plan order, so the outputs are
+ * the same whatever the number of threads.
+ */
+public final class PatchExporter {
+    public static final String COORDS = "coords.h5";
+    public static final String CSV = "patches.csv";
+    public static final String NPY = "patches.npy";
+    public static final String IMAGES = "patches";
+
+    /**
+     * @param save      what to save of the pixels
+     * @param images    PNG level and JPEG quality
+     * @param transform applied to each patch before saving, or null
+     * @param columns   extra per-patch values
+     */
+    public record Options(PatchSave save, ImageFiles.Options images, PatchTransform transform, List<PatchColumns> columns) {
+        public Options {
+            columns = List.copyOf(columns);
+        }
+
+        public static Options of(PatchSave save) {
+            return new Options(save, ImageFiles.Options.DEFAULT, null, List.of());
+        }
+    }
+
+    /** Where the work runs: the run's budget, a pool for reads, its size, and progress (done, total). */
+    public record Context(MemoryBudget budget, ExecutorService pool, int threads, Progress progress) {}
+
+    @FunctionalInterface
+    public interface Progress {
+        void patches(long done, long total);
+    }
+
+    private PatchExporter() {}
+
+    /** Writes every output for {@code coords} into {@code dir}; returns the number of patches. */
+    public static long export(Slide slide, String name, PatchSpec spec, PatchResolution.Resolved res, List<PatchCoord> coords,
+                              Path dir, Options o, Context ctx) throws IOException {
+        List<double[]> extra = new ArrayList<>(coords.size());
+        List<String> extraNames = new ArrayList<>();
+        for (PatchColumns c : o.columns()) extraNames.addAll(c.names());
+        for (PatchCoord c : coords) {
+            double[] row = new double[extraNames.size()];
+            int k = 0;
+            for (PatchColumns pc : o.columns()) {
+                double[] v = pc.values(c);
+                if (v.length != pc.names().size()) throw new IllegalStateException("extra columns " + pc.names() + " gave " + v.length + " values");
+                System.arraycopy(v, 0, row, k, v.length);
+                k += v.length;
+            }
+            extra.add(row);
+        }
+        writeCsv(dir.resolve(CSV), coords, extraNames, extra);
+        if (o.save() != PatchSave.NONE) writePixels(slide, spec, res, coords, dir, o, ctx);
+        writeCoords(dir.resolve(COORDS), slide, name, spec, res, coords, extraNames, extra);
+        return coords.size();
+    }
+
+    /** The tissue thumbnail with each patch outlined (blue), written atomically to {@code file}. */
+    public static void writeThumbnail(Segmentation seg, List<PatchCoord> coords, double side0, Path file) throws IOException {
+        Raster t = Overlays.tissue(seg);
+        int f = Overlays.factor(seg);
+        double sx = seg.mask().scaleX() * f, sy = seg.mask().scaleY() * f;
+        for (PatchCoord c : coords) {
+            int x0 = (int) Math.floor(c.x() / sx), y0 = (int) Math.floor(c.y() / sy);
+            int x1 = (int) Math.ceil((c.x() + side0) / sx), y1 = (int) Math.ceil((c.y() + side0) / sy);
+            Overlays.rectangle(t, x0, y0, Math.max(x0 + 1, x1), Math.max(y0 + 1, y1), 0x1E3CC8);
+        }
+        TissueOutputs.writeImage(t, file);
+    }
+
+    static void writeCsv(Path file, List<PatchCoord> coords, List<String> names, List<double[]> extra) throws IOException {
+        try (AtomicOutput out = AtomicOutput.file(file)) {
+            try (Writer w = Files.newBufferedWriter(out.path(), StandardCharsets.UTF_8)) {
+                List<Object> header = new ArrayList<>(List.of("x", "y", "tissue_fraction"));
+                header.addAll(names);
+                Csv.writeRow(w, header);
+                for (int i = 0; i < coords.size(); i++) {
+                    PatchCoord c = coords.get(i);
+                    List<Object> row = new ArrayList<>(List.of(c.x(), c.y(), fmt(c.tissueFraction())));
+                    for (double v : extra.get(i)) row.add(fmt(v));
+                    Csv.writeRow(w, row);
+                }
+            }
+            out.commit();
+        }
+    }
+
+    private static String fmt(double v) {
+        return String.format(Locale.ROOT, "%.6f", v);
+    }
+
+    private static void writeCoords(Path file, Slide slide, String name, PatchSpec spec, PatchResolution.Resolved res,
+                                    List<PatchCoord> coords, List<String> names, List<double[]> extra) throws IOException {
+        long[] xy = new long[coords.size() * 2];
+        for (int i = 0; i < coords.size(); i++) {
+            xy[2 * i] = coords.get(i).x();
+            xy[2 * i + 1] = coords.get(i).y();
+        }
+        LevelInfo l0 = slide.level(0);
+        long w = res.level() >= 0 ? slide.level(res.level()).width() : Math.round(l0.width() / res.downsample());
+        long h = res.level() >= 0 ? slide.level(res.level()).height() : Math.round(l0.height() / res.downsample());
+        Double mag0 = PatchResolution.level0Magnification(slide);
+        Double mpp0 = slide.metadata().mppX();
+        try (H5File f = H5File.create(file, true)) {
+            H5Dataset d = f.createDataset("coords", H5Type.INT64, new long[] {0, 2}, H5Layout.EXTENDABLE);
+            if (xy.length > 0) d.append(xy);
+            // CLAM's attributes
+            d.setAttribute("patch_size", spec.size());
+            d.setAttribute("patch_level", res.readLevel());
+            d.setAttribute("downsample", new double[] {res.downsample(), res.downsample()});
+            d.setAttribute("downsampled_level_dim", new long[] {w, h});
+            d.setAttribute("level_dim", new long[] {w, h});
+            d.setAttribute("name", name);
+            // TRIDENT's
+            d.setAttribute("patch_size_level0", Math.round(spec.size() * res.downsample()));
+            d.setAttribute("level0_magnification", mag0 == null ? -1 : Math.round(mag0));
+            d.setAttribute("target_magnification", mag0 == null ? -1 : Math.round(mag0 / res.downsample()));
+            d.setAttribute("overlap", spec.size() - spec.stride());
+            d.setAttribute("mpp", mpp0 == null ? Double.NaN : mpp0 * res.downsample());
+            for (int k = 0; k < names.size(); k++) {
+                double[] col = new double[coords.size()];
+                for (int i = 0; i < col.length; i++) col[i] = extra.get(i)[k];
+                H5Dataset e = f.createDataset(names.get(k), H5Type.FLOAT64, new long[] {0}, H5Layout.EXTENDABLE);
+                if (col.length > 0) e.append(col);
+            }
+            f.commit();
+        }
+    }
+
+    private record Pending(PatchCoord at, Future<Object> result, Reservation reservation) {}
+
+    private static void writePixels(Slide slide, PatchSpec spec, PatchResolution.Resolved res, List<PatchCoord> coords,
+                                    Path dir, Options o, Context ctx) throws IOException {
+        if (slide.metadata().pixelType() != PixelType.UINT8 || slide.metadata().sizeC() != 3) {
+            throw new SlideException(slide.path(), "saving patch pixels needs 8-bit RGB, not " + slide.metadata().sizeC()
+                    + " channels of " + slide.metadata().pixelType());
+        }
+        int size = spec.size();
+        long patchBytes = Raster.byteSize(PixelType.UINT8, size, size, 3);
+        long perPatch = o.save() == PatchSave.NPY ? patchBytes : patchBytes * 2; // pixels and their encoding
+        ctx.budget().checkFits(perPatch, "one " + size + "x" + size + " patch");
+        int window = Math.max(2, ctx.threads() * 2);
+        ImageFiles.Format format = o.save() == PatchSave.JPEG ? ImageFiles.Format.JPEG : ImageFiles.Format.PNG;
+        String ext = o.save() == PatchSave.JPEG ? ".jpg" : ".png";
+        AtomicOutput folder = null;
+        NpyWriter npy = null;
+        ArrayDeque<Pending> inFlight = new ArrayDeque<>();
+        try {
+            if (o.save() == PatchSave.NPY) npy = NpyWriter.create(dir.resolve(NPY), NpyDtype.UINT8, new long[] {size, size, 3});
+            else folder = AtomicOutput.directory(dir.resolve(IMAGES));
+            long done = 0;
+            for (PatchCoord c : coords) {
+                Reservation r = ctx.budget().reserve(perPatch, "one patch");
+                try {
+                    inFlight.add(new Pending(c, ctx.pool().submit(() -> readOne(slide, res, size, c, o, format)), r));
+                } catch (RuntimeException e) {
+                    r.close();
+                    throw e;
+                }
+                if (inFlight.size() >= window) {
+                    write(inFlight.removeFirst(), npy, folder, ext);
+                    ctx.progress().patches(++done, coords.size());
+                }
+            }
+            while (!inFlight.isEmpty()) {
+                write(inFlight.removeFirst(), npy, folder, ext);
+                ctx.progress().patches(++done, coords.size());
+            }
+            if (npy != null) npy.commit();
+            else folder.commit();
+        } finally {
+            for (Pending p : inFlight) {
+                p.result().cancel(true);
+                p.reservation().close();
+            }
+            if (npy != null) npy.close();
+            if (folder != null) folder.close();
+        }
+    }
+
+    private static Object readOne(Slide slide, PatchResolution.Resolved res, int size, PatchCoord c, Options o,
+                                  ImageFiles.Format format) {
+        Raster patch = Raster.create(PixelType.UINT8, size, size, 3);
+        int x = Math.toIntExact(c.x()), y = Math.toIntExact(c.y());
+        ReadRequest req = res.level() >= 0 ? ReadRequest.atLevel(res.level(), x, y, size, size)
+                : ReadRequest.atDownsample(res.downsample(), x, y, size, size);
+        slide.readRegion(req, patch);
+        if (o.transform() != null) patch = o.transform().apply(patch, c);
+        if (o.save() == PatchSave.NPY) return patch;
+        return ImageFiles.encode(patch, format, o.images());
+    }
+
+    private static void write(Pending p, NpyWriter npy, AtomicOutput folder, String ext) throws IOException {
+        try (Reservation r = p.reservation()) {
+            Object result = await(p.result());
+            if (npy != null) npy.append(result);
+            else Files.write(folder.path().resolve(p.at().x() + "_" + p.at().y() + ext), (byte[]) result);
+        }
+    }
+
+    private static Object await(Future<Object> f) throws IOException {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof RuntimeException re) throw re;
+            if (c instanceof Error err) throw err;
+            if (c instanceof IOException io) throw io;
+            throw new IOException(c);
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package org.slidestream.tiff.writer;
+
+import org.slidestream.image.Raster;
+
+/**
+ * The two pixel operations the pyramid needs: a tile's 2x2 area average (the next level's pixels)
+ * and edge replication of a partial tile's padding. Odd edges average the last row or column with
+ * itself, so every output pixel is the mean of the input pixels it covers, rounded half up.
+ */
+final class Downsample {
+    private Downsample() {}
+
+    /** The 2x2 average of the top-left {@code vw x vh} pixels of {@code t}: ceil(vw/2) x ceil(vh/2). */
+    static Raster half(Raster t, int vw, int vh) {
+        int hw = (vw + 1) / 2, hh = (vh + 1) / 2, b = t.bands(), w = t.width();
+        Raster out = Raster.create(t.type(), hw, hh, b);
+        for (int y = 0; y < hh; y++) {
+            int r0 = 2 * y * w, r1 = Math.min(2 * y + 1, vh - 1) * w;
+            for (int x = 0; x < hw; x++) {
+                int x0 = 2 * x, x1 = Math.min(2 * x + 1, vw - 1);
+                int i00 = (r0 + x0) * b, i01 = (r0 + x1) * b, i10 = (r1 + x0) * b, i11 = (r1 + x1) * b;
+                int o = (y * hw + x) * b;
+                average(t, out, i00, i01, i10, i11, o, b);
+            }
+        }
+        return out;
+    }
+
+    private static void average(Raster t, Raster out, int i00, int i01, int i10, int i11, int o, int b) {
+        switch (t.type()) {
+            case UINT8 -> {
+                byte[] s = t.bytes(), d = out.bytes();
+                for (int c = 0; c < b; c++) {
+                    d[o + c] = (byte) (((s[i00 + c] & 0xFF) + (s[i01 + c] & 0xFF) + (s[i10 + c] & 0xFF) + (s[i11 + c] & 0xFF) + 2) >> 2);
+                }
+            }
+            case INT8 -> {
+                byte[] s = t.bytes(), d = out.bytes();
+                for (int c = 0; c < b; c++) d[o + c] = (byte) ((s[i00 + c] + s[i01 + c] + s[i10 + c] + s[i11 + c] + 2) >> 2);
+            }
+            case UINT16 -> {
+                short[] s = t.shorts(), d = out.shorts();
+                for (int c = 0; c < b; c++) {
+                    d[o + c] = (short) (((s[i00 + c] & 0xFFFF) + (s[i01 + c] & 0xFFFF) + (s[i10 + c] & 0xFFFF) + (s[i11 + c] & 0xFFFF) + 2) >> 2);
+                }
+            }
+            case INT16 -> {
+                short[] s = t.shorts(), d = out.shorts();
+                for (int c = 0; c < b; c++) d[o + c] = (short) ((s[i00 + c] + s[i01 + c] + s[i10 + c] + s[i11 + c] + 2) >> 2);
+            }
+            case UINT32 -> {
+                int[] s = t.ints(), d = out.ints();
+                for (int c = 0; c < b; c++) {
+                    d[o + c] = (int) (((s[i00 + c] & 0xFFFFFFFFL) + (s[i01 + c] & 0xFFFFFFFFL) + (s[i10 + c] & 0xFFFFFFFFL)
+                            + (s[i11 + c] & 0xFFFFFFFFL) + 2) >> 2);
+                }
+            }
+            case INT32 -> {
+                int[] s = t.ints(), d = out.ints();
+                for (int c = 0; c < b; c++) d[o + c] = (int) (((long) s[i00 + c] + s[i01 + c] + s[i10 + c] + s[i11 + c] + 2) >> 2);
+            }
+            case FLOAT32 -> {
+                float[] s = t.floats(), d = out.floats();
+                for (int c = 0; c < b; c++) d[o + c] = ((s[i00 + c] + s[i01 + c]) + (s[i10 + c] + s[i11 + c])) * 0.25f;
+            }
+            case FLOAT64 -> {
+                double[] s = t.doubles(), d = out.doubles();
+                for (int c = 0; c < b; c++) d[o + c] = ((s[i00 + c] + s[i01 + c]) + (s[i10 + c] + s[i11 + c])) * 0.25;
+            }
+        }
+    }
+
+    /**
+     * Fills the padding of a partial tile (outside its top-left {@code vw x vh}) by repeating the
+     * last valid column and row: invisible to readers, and the cheapest padding for JPEG and the
+     * predictors to encode.
+     */
+    static void pad(Raster t, int vw, int vh) {
+        int w = t.width(), h = t.height(), b = t.bands();
+        if (vw >= w && vh >= h) return;
+        Object a = t.array();
+        if (vw < w) {
+            for (int y = 0; y < vh; y++) {
+                int src = (y * w + vw - 1) * b;
+                for (int x = vw; x < w; x++) System.arraycopy(a, src, a, (y * w + x) * b, b);
+            }
+        }
+        for (int y = vh; y < h; y++) System.arraycopy(a, (vh - 1) * w * b, a, y * w * b, w * b);
+    }
+}

@@ -1,0 +1,64 @@
+package org.slidestream.tissue;
+
+import org.slidestream.image.PixelType;
+import org.slidestream.image.Raster;
+
+/** Quality-control pictures: the segmentation image with tissue tinted and contours drawn, and boxes on it. */
+public final class Overlays {
+    /** Largest side of a thumbnail; bigger segmentation images are subsampled. */
+    public static final int MAX_SIDE = 2048;
+
+    private Overlays() {}
+
+    /** The image (RGB) scaled to at most {@link #MAX_SIDE} (nearest pixel), tissue tinted green, outlines green, holes blue. */
+    public static Raster tissue(Segmentation seg) {
+        Raster img = seg.image();
+        TissueMask m = seg.mask();
+        int f = Math.max(1, (int) Math.ceil(Math.max(img.width(), img.height()) / (double) MAX_SIDE));
+        int w = Math.ceilDiv(img.width(), f), h = Math.ceilDiv(img.height(), f);
+        Raster out = Raster.create(PixelType.UINT8, w, h, 3);
+        byte[] o = out.bytes();
+        byte[] s = img.bytes();
+        int bands = img.bands();
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int si = ((y * f) * img.width() + x * f) * bands;
+                boolean t = m.isTissue(x * f, y * f);
+                for (int b = 0; b < 3; b++) {
+                    int v = s[si + Math.min(b, bands - 1)] & 0xFF;
+                    if (t) v = (int) Math.round(v * 0.7 + (b == 1 ? 255 * 0.3 : 0));
+                    o[(y * w + x) * 3 + b] = (byte) v;
+                }
+            }
+        }
+        for (TissueRegion r : m.regions()) {
+            dots(out, r.outer(), f, 0x00B000);
+            for (int[] hole : r.holes()) dots(out, hole, f, 0x2040FF);
+        }
+        return out;
+    }
+
+    /** The factor {@link #tissue} subsampled by. */
+    public static int factor(Segmentation seg) {
+        return Math.max(1, (int) Math.ceil(Math.max(seg.image().width(), seg.image().height()) / (double) MAX_SIDE));
+    }
+
+    private static void dots(Raster out, int[] xy, int f, int rgb) {
+        for (int i = 0; i < xy.length; i += 2) pixel(out, xy[i] / f, xy[i + 1] / f, rgb);
+    }
+
+    /** Outlines a rectangle [x0, x1) x [y0, y1) in pixels of {@code img}. */
+    public static void rectangle(Raster img, int x0, int y0, int x1, int y1, int rgb) {
+        for (int x = x0; x < x1; x++) { pixel(img, x, y0, rgb); pixel(img, x, y1 - 1, rgb); }
+        for (int y = y0; y < y1; y++) { pixel(img, x0, y, rgb); pixel(img, x1 - 1, y, rgb); }
+    }
+
+    private static void pixel(Raster img, int x, int y, int rgb) {
+        if (x < 0 || y < 0 || x >= img.width() || y >= img.height()) return;
+        int i = (y * img.width() + x) * img.bands();
+        byte[] b = img.bytes();
+        b[i] = (byte) (rgb >> 16);
+        b[i + 1] = (byte) (rgb >> 8);
+        b[i + 2] = (byte) rgb;
+    }
+}

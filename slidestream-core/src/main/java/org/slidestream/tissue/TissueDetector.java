@@ -1,0 +1,187 @@
+package org.slidestream.tissue;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.slidestream.image.PixelType;
+import org.slidestream.image.Raster;
+import org.slidestream.memory.MemoryBudget;
+import org.slidestream.memory.Reservation;
+import org.slidestream.slide.LevelInfo;
+import org.slidestream.slide.ReadRequest;
+import org.slidestream.slide.Slide;
+import org.slidestream.slide.SlideException;
+
+/**
+ * Finds tissue on a low-resolution image of a slide: classify pixels ({@link TissueMethod}),
+ * remove pen marks, close small gaps, follow the borders of the tissue and its holes, drop
+ * contours and holes smaller than the area filters (CLAM's rules), and fill what is kept.
+ */
+public final class TissueDetector {
+    /** Default segmentation resolution: about 8 micrometres per pixel (a 20x slide at 1/16). */
+    public static final double DEFAULT_SEG_MPP = 8.0;
+    /** Downsample used when a slide has no pixel size. */
+    static final double FALLBACK_DOWNSAMPLE = 16.0;
+
+    private TissueDetector() {}
+
+    /**
+     * The resolution to segment at: {@code segLevel} when >= 0, else the level nearest to
+     * {@code segMpp}; when no level is within a factor 1.5 of it, that downsample itself (read
+     * from the best level and resampled). Never level 0 unless the slide is small enough that
+     * level 0 is the target.
+     *
+     * @return {level or -1, downsample}
+     */
+    public static double[] segmentationResolution(Slide slide, int segLevel, double segMpp) {
+        List<LevelInfo> levels = slide.levels();
+        if (segLevel >= 0) {
+            if (segLevel >= levels.size()) {
+                throw new IllegalArgumentException(slide.path().getFileName() + ": no level " + segLevel
+                        + " (levels 0.." + (levels.size() - 1) + ")");
+            }
+            return new double[] {segLevel, levels.get(segLevel).downsample()};
+        }
+        Double mpp = slide.metadata().mppX();
+        double target = mpp == null || mpp <= 0 ? FALLBACK_DOWNSAMPLE : Math.max(1, segMpp / mpp);
+        int best = 0;
+        double bestDist = Double.MAX_VALUE;
+        for (int i = 0; i < levels.size(); i++) {
+            double d = Math.abs(Math.log(levels.get(i).downsample() / target));
+            if (d < bestDist) { bestDist = d; best = i; }
+        }
+        if (bestDist <= Math.log(1.5)) return new double[] {best, levels.get(best).downsample()};
+        return new double[] {-1, target};
+    }
+
+    /** Detects tissue on a slide at a resolution from {@link #segmentationResolution}. */
+    public static Segmentation segment(Slide slide, int segLevel, double segMpp, TissueParams params, MemoryBudget budget) {
+        double[] res = segmentationResolution(slide, segLevel, segMpp);
+        int level = (int) res[0];
+        LevelInfo l0 = slide.level(0);
+        int w, h;
+        double sx, sy;
+        ReadRequest req;
+        if (level >= 0) {
+            LevelInfo l = slide.level(level);
+            w = l.width();
+            h = l.height();
+            sx = l0.width() / (double) w; // CLAM's level downsamples, per axis
+            sy = l0.height() / (double) h;
+            req = ReadRequest.atLevel(level, 0, 0, w, h);
+        } else {
+            w = (int) Math.ceil(l0.width() / res[1]);
+            h = (int) Math.ceil(l0.height() / res[1]);
+            sx = sy = res[1];
+            req = ReadRequest.atDownsample(res[1], 0, 0, w, h);
+        }
+        if (slide.metadata().pixelType() != PixelType.UINT8) {
+            throw new SlideException(slide.path(), "tissue detection needs 8-bit brightfield pixels, not " + slide.metadata().pixelType());
+        }
+        int bands = slide.metadata().sizeC();
+        // image, three HSV planes, masks and labels: about 12 bytes a pixel besides the image
+        long need = (long) w * h * (bands + 12L);
+        try (Reservation r = budget.reserve(need, "tissue detection at " + w + "x" + h)) {
+            Raster img = Raster.create(PixelType.UINT8, w, h, bands);
+            slide.readRegion(req, img);
+            return new Segmentation(img, detect(img, sx, sy, level, params));
+        }
+    }
+
+    /** Detects tissue on an 8-bit RGB (or gray) image whose pixels cover {@code scaleX x scaleY} level-0 pixels. */
+    public static TissueMask detect(Raster rgb, double scaleX, double scaleY, int level, TissueParams p) {
+        if (rgb.type() != PixelType.UINT8) throw new IllegalArgumentException("tissue detection needs 8-bit pixels, not " + rgb.type());
+        int w = rgb.width(), h = rgb.height();
+        boolean[] fg = classify(rgb, p);
+        if (p.close() > 0) fg = Morphology.close(fg, w, h, p.close());
+        List<TissueRegion> kept = filter(Contours.find(fg, w, h), p, scaleX, scaleY);
+        boolean[] mask = new boolean[w * h];
+        for (TissueRegion r : kept) Fill.region(r, mask, w, h);
+        return new TissueMask(w, h, scaleX, scaleY, level, mask, kept);
+    }
+
+    /** Foreground before closing, by method, with pen marks removed when asked. */
+    static boolean[] classify(Raster rgb, TissueParams p) {
+        int w = rgb.width(), h = rgb.height(), n = w * h;
+        byte[][] hsv = Hsv.planes(rgb);
+        boolean[] fg = new boolean[n];
+        switch (p.method()) {
+            case CLAM -> {
+                byte[] s = Morphology.median(hsv[1], w, h, p.mthresh());
+                int t = p.sthresh() < 0 ? Morphology.otsu(s) : p.sthresh();
+                for (int i = 0; i < n; i++) fg[i] = (s[i] & 0xFF) > t;
+            }
+            case OTSU -> fg = otsu(rgb, hsv, p);
+            case HSV -> fg = hsvRange(hsv, w, h, p);
+            case COMBINED -> {
+                boolean[] a = otsu(rgb, hsv, p), b = hsvRange(hsv, w, h, p);
+                for (int i = 0; i < n; i++) fg[i] = p.combineUnion() ? a[i] || b[i] : a[i] && b[i];
+            }
+        }
+        if (p.rejectPen()) {
+            for (int i = 0; i < n; i++) if (fg[i] && isPen(hsv[0][i] & 0xFF, hsv[1][i] & 0xFF, hsv[2][i] & 0xFF)) fg[i] = false;
+        }
+        return fg;
+    }
+
+    private static boolean[] otsu(Raster rgb, byte[][] hsv, TissueParams p) {
+        int w = rgb.width(), h = rgb.height(), n = w * h;
+        byte[] ch = Morphology.median(p.otsuOnGray() ? Hsv.gray(rgb) : hsv[1], w, h, p.mthresh());
+        int t = Morphology.otsu(ch);
+        boolean[] fg = new boolean[n];
+        for (int i = 0; i < n; i++) fg[i] = p.otsuOnGray() ? (ch[i] & 0xFF) <= t : (ch[i] & 0xFF) > t;
+        if (p.otsuOnGray()) {
+            // a slide without background has no gray threshold worth the name: keep only what is not white
+            for (int i = 0; i < n; i++) if ((hsv[2][i] & 0xFF) > p.valMax() && (hsv[1][i] & 0xFF) < p.satMin()) fg[i] = false;
+        }
+        return fg;
+    }
+
+    private static boolean[] hsvRange(byte[][] hsv, int w, int h, TissueParams p) {
+        byte[] s = Morphology.median(hsv[1], w, h, p.mthresh());
+        byte[] v = Morphology.median(hsv[2], w, h, p.mthresh());
+        boolean[] fg = new boolean[w * h];
+        for (int i = 0; i < fg.length; i++) {
+            int si = s[i] & 0xFF, vi = v[i] & 0xFF;
+            fg[i] = si >= p.satMin() && si <= p.satMax() && vi >= p.valMin() && vi <= p.valMax();
+        }
+        return fg;
+    }
+
+    /**
+     * Pen and ink: strongly saturated blue (hue 200-240 degrees) or green (70-190 degrees), or
+     * nearly black. Stained tissue is pink to purple (hue 250-360 degrees) and never that dark
+     * at a low resolution.
+     */
+    static boolean isPen(int hue, int sat, int val) {
+        if (val < 40) return true;
+        if (hue >= 100 && hue <= 120 && sat >= 120) return true;
+        return hue >= 35 && hue < 95 && sat >= 60 && val < 235;
+    }
+
+    /** CLAM's {@code _filter_contours}, areas scaled from reference patches to segmentation pixels. */
+    static List<TissueRegion> filter(List<Contours.Border> borders, TissueParams p, double scaleX, double scaleY) {
+        // CLAM: scaled_ref_patch_area = int(ref_patch_size**2 / (scale[0] * scale[1]))
+        long refArea = (long) ((double) p.refPatchSize() * p.refPatchSize() / (scaleX * scaleY));
+        double aT = p.aT() * refArea, aH = p.aH() * refArea;
+        List<List<Contours.Border>> holesOf = new ArrayList<>();
+        for (int i = 0; i < borders.size(); i++) holesOf.add(new ArrayList<>());
+        for (Contours.Border b : borders) if (b.hole() && b.parent() >= 0) holesOf.get(b.parent()).add(b);
+        List<TissueRegion> out = new ArrayList<>();
+        for (int i = 0; i < borders.size(); i++) {
+            Contours.Border b = borders.get(i);
+            if (b.hole()) continue;
+            double a = b.area();
+            for (Contours.Border hole : holesOf.get(i)) a -= hole.area();
+            if (a == 0 || !(aT < a)) continue;
+            List<Contours.Border> holes = new ArrayList<>(holesOf.get(i));
+            holes.sort(Comparator.comparingDouble(Contours.Border::area).reversed()); // stable, as Python's sorted
+            List<int[]> keptHoles = new ArrayList<>();
+            for (int k = 0; k < Math.min(p.maxNHoles(), holes.size()); k++) {
+                if (holes.get(k).area() > aH) keptHoles.add(holes.get(k).xy());
+            }
+            out.add(new TissueRegion(b.xy(), keptHoles, a));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,44 @@
+package org.slidestream.tissue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.slidestream.format.ImageFiles;
+import org.slidestream.format.geojson.GeoFeature;
+import org.slidestream.format.geojson.GeoJsonWriter;
+import org.slidestream.image.Raster;
+import org.slidestream.io.AtomicOutput;
+
+/** A slide's tissue outputs: {@code mask.png}, {@code tissue.geojson}, {@code thumbnail.png}, each written atomically. */
+public final class TissueOutputs {
+    public static final String MASK = "mask.png";
+    public static final String GEOJSON = "tissue.geojson";
+    public static final String THUMBNAIL = "thumbnail.png";
+
+    private TissueOutputs() {}
+
+    /** Writes the mask (one 8-bit band, tissue 255, at the segmentation resolution) and the contours. */
+    public static void writeMaskAndContours(Segmentation seg, Path dir) throws IOException {
+        writeImage(seg.mask().toRaster(), dir.resolve(MASK));
+        try (AtomicOutput out = AtomicOutput.file(dir.resolve(GEOJSON))) {
+            try (GeoJsonWriter w = GeoJsonWriter.open(out.path())) {
+                for (GeoFeature f : seg.mask().features()) w.write(f);
+            }
+            out.commit();
+        }
+    }
+
+    /** Writes an image atomically (PNG or JPEG by the extension). */
+    public static void writeImage(Raster r, Path file) throws IOException {
+        try (AtomicOutput out = AtomicOutput.file(file)) {
+            Files.write(out.path(), ImageFiles.encode(r, ImageFiles.Format.of(file), ImageFiles.Options.DEFAULT));
+            out.commit();
+        }
+    }
+
+    /** True when all three outputs exist. */
+    public static boolean complete(Path dir) {
+        return Files.isRegularFile(dir.resolve(MASK)) && Files.isRegularFile(dir.resolve(GEOJSON))
+                && Files.isRegularFile(dir.resolve(THUMBNAIL));
+    }
+}
