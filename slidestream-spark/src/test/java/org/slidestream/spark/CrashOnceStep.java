@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.TaskContext;
 import org.slidestream.io.AtomicOutput;
 import org.slidestream.pipeline.CohortSlide;
 import org.slidestream.pipeline.SlideContext;
@@ -14,12 +13,15 @@ import org.slidestream.pipeline.job.StepFactory;
 import org.slidestream.pipeline.job.StepOption;
 
 /**
- * Test step {@code crash-once}: writes {@code crash-once.txt} (the slide's id and size). On the
- * first attempt of a Spark task it dies half-way through the file, as an executor that is lost
- * would: the partial file stays and the error is not a slide failure, so Spark retries the task.
+ * Test step {@code crash-once}: writes {@code crash-once.txt} (the slide's id and size). The first
+ * time a Spark task runs it for a slide (the step runs in a scratch folder named for the task
+ * attempt), it dies half-way through the file, as an executor that is lost would: the partial file
+ * stays and the error is not a slide failure, so Spark retries the task. Steps run on the engine's
+ * threads, not Spark's, so the attempt is not known from {@code TaskContext}.
  */
 public final class CrashOnceStep implements StepFactory {
     static final String FILE = "crash-once.txt";
+    static final java.util.Set<String> CRASHED = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     @Override public String name() { return "crash-once"; }
 
@@ -39,8 +41,7 @@ public final class CrashOnceStep implements StepFactory {
             @Override public long process(CohortSlide slide, Path dir, SlideContext ctx) throws Exception {
                 byte[] text = (slide.id() + " " + Files.size(slide.path()) + "\n").repeat(100).getBytes(StandardCharsets.UTF_8);
                 AtomicOutput out = AtomicOutput.file(dir.resolve(FILE));
-                TaskContext tc = TaskContext.get();
-                if (tc != null && tc.attemptNumber() == 0) {
+                if (dir.toString().contains("slidestream-attempt-") && CRASHED.add(slide.id())) {
                     Files.write(out.path(), java.util.Arrays.copyOf(text, text.length / 2));
                     throw new Error("simulated loss of the executor while writing " + FILE);
                 }

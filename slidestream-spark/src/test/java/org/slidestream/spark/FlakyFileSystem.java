@@ -36,7 +36,16 @@ public final class FlakyFileSystem extends RawLocalFileSystem {
     @Override
     public FSDataOutputStream create(Path f, FsPermission permission, boolean overwrite, int bufferSize, short replication,
                                      long blockSize, Progressable progress) throws IOException {
-        FSDataOutputStream real = super.create(f, permission, overwrite, bufferSize, replication, blockSize, progress);
+        return flaky(f, super.create(f, permission, overwrite, bufferSize, replication, blockSize, progress));
+    }
+
+    @Override
+    public FSDataOutputStream create(Path f, boolean overwrite, int bufferSize, short replication, long blockSize,
+                                     Progressable progress) throws IOException {
+        return flaky(f, super.create(f, overwrite, bufferSize, replication, blockSize, progress));
+    }
+
+    private static FSDataOutputStream flaky(Path f, FSDataOutputStream real) {
         if (!f.getName().contains(".attempt-") || COPIES_LEFT.get() < 0 || COPIES_LEFT.decrementAndGet() != 0) return real;
         BROKEN.incrementAndGet();
         return new FSDataOutputStream(new java.io.OutputStream() {

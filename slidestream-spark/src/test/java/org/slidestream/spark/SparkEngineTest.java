@@ -37,8 +37,8 @@ class SparkEngineTest {
     private static final String MASTER = "local[2,4]";
     private static final String STEPS = """
             steps:
-              - tissue: {method: otsu}
-              - patch: {size: 128, mpp: 1.0, min-tissue: 0.25, save: png}
+              - tissue: {method: otsu, seg-mpp: 2}
+              - patch: {method: otsu, seg-mpp: 2, size: 128, mpp: 0.5, min-tissue: 0.25, save: png}
             """;
 
     @TempDir static Path dir;
@@ -50,7 +50,7 @@ class SparkEngineTest {
         Path slides = Files.createDirectories(dir.resolve("slides"));
         MemoryBudget budget = new MemoryBudget(256L << 20);
         for (int i = 1; i <= 4; i++) {
-            TiffWriter.write(SyntheticSlide.procedural(1536 + 256 * i, 1280, i), slides.resolve("synth-" + i + ".tif"),
+            TiffWriter.write(SyntheticSlide.procedural(1536 + 256 * i, 1536, i), slides.resolve("synth-" + i + ".tif"),
                     TiffWriteOptions.defaults().withTileSize(256).withMinLevelSide(256), SyntheticSlide.writeMetadata(),
                     WriteContext.of(budget, 2));
         }
@@ -120,6 +120,7 @@ class SparkEngineTest {
                 "--conf", "spark.hadoop.fs.flaky.impl=" + FlakyFileSystem.class.getName(),
                 "--conf", "spark.hadoop.fs.flaky.impl.disable.cache=true")).isEqualTo(Main.EXIT_FAILED);
         assertThat(FlakyFileSystem.BROKEN.get()).isEqualTo(1);
+        assertThat(CrashOnceStep.CRASHED).containsExactlyInAnyOrder("synth-1", "synth-2", "synth-3", "synth-4");
 
         Map<String, byte[]> local = files(dir.resolve("out-local-retry"));
         Map<String, byte[]> spark = files(out);
