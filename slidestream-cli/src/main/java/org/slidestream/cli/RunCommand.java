@@ -65,22 +65,32 @@ public final class RunCommand implements Callable<Integer>, SlideCommand {
         JobEngine eng;
         try {
             job = withOverrides(JobFile.read(jobFile));
-            eng = JobEngine.find(engineName());
         } catch (JobFileException e) {
-            err.println(spec.qualifiedName() + ": " + e.getMessage());
-            err.flush();
-            return Main.EXIT_USAGE;
+            return usage(err, e.getMessage());
+        }
+        try {
+            eng = JobEngine.find(engineName());
+        } catch (IllegalArgumentException e) {
+            return usage(err, e.getMessage());
         }
         CohortProgress progress = new CohortProgress(err, job.task().countColumn());
         RunReport report = eng.run(job, progress);
         MemoryBudget budget = MemoryBudget.of(job.engine().maxMemory());
         progress.printSummary(report, budget);
+        err.println("outputs in " + job.output() + " (status.csv: one row per slide)");
+        summary.print(err, budget);
         if (!eng.name().equals("local")) {
             err.println("engine " + eng.name() + ": peak memory and budget above are the driver's; "
                     + "each executor's budget follows its memory (see status.csv's peak_mb per slide)");
         }
         err.flush();
         return report.anyFailed() ? Main.EXIT_FAILED : Main.EXIT_OK;
+    }
+
+    private int usage(PrintWriter err, String message) {
+        err.println(spec.qualifiedName() + ": " + message);
+        err.flush();
+        return Main.EXIT_USAGE;
     }
 
     private String engineName() {
@@ -104,7 +114,7 @@ public final class RunCommand implements Callable<Integer>, SlideCommand {
         return out;
     }
 
-    private int positive(int v, String name) {
+    private Integer positive(int v, String name) {
         if (v < 1) throw new picocli.CommandLine.ParameterException(spec.commandLine(), name + " must be >= 1, not " + v);
         return v;
     }
