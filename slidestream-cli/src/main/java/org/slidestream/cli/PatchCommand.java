@@ -40,9 +40,13 @@ public final class PatchCommand implements Callable<Integer>, SlideCommand {
     @Override
     public Integer call() throws Exception {
         Summary summary = new Summary();
-        patch.spec(); // bad grid options are usage errors before any slide is touched
-        patch.saveMode();
-        patch.tissue.params();
+        try { // bad options are usage errors before any slide is touched
+            patch.spec();
+            patch.saveMode();
+            patch.tissue.params();
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
         String[] args = Cohorts.ownArgs(spec.commandLine());
         int code = Cohorts.run(spec.commandLine(), cohort, run, new Task(this, args), "patches");
         summary.print(spec.commandLine().getErr(), run.budget());

@@ -31,6 +31,11 @@ public final class TissueCommand implements Callable<Integer>, SlideCommand {
     @Override
     public Integer call() throws Exception {
         Summary summary = new Summary();
+        try {
+            tissue.params();
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
         String[] args = Cohorts.ownArgs(spec.commandLine());
         int code = Cohorts.run(spec.commandLine(), cohort, run, new Task(this, args), "contours");
         summary.print(spec.commandLine().getErr(), run.budget());

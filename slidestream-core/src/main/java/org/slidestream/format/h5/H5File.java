@@ -132,8 +132,8 @@ public final class H5File extends H5Node implements AutoCloseable {
                     check(H5Pset_chunk(dcpl.id(), shape.length, chunk(type, shape, layout)), what + ": chunk shape");
                     if (layout.gzipLevel() >= 0) check(H5Pset_deflate(dcpl.id(), layout.gzipLevel()), what + ": gzip");
                 }
-                // no modification times in the file: the same data gives the same bytes (DESIGN principle 4)
-                check(H5Pset_obj_track_times(dcpl.id(), false), what + ": timestamps");
+                // no creation/modification times in object headers: the same data gives the same bytes
+                check(H5Pset_obj_track_times(dcpl.id(), false), what + ": times");
                 check(H5Pset_create_intermediate_group(lcpl.id(), 1), what);
                 long did = check(H5Dcreate2(fid, name, type.nativeId(), space.id(), lcpl.id(), dcpl.id(), H5P_DEFAULT), what);
                 return track(new H5Dataset(this, name, did, type, shape, max));
