@@ -13,7 +13,7 @@ DATA="$ROOT/../shared/data/slides"
 /usr/bin/python3 -c "import PIL, tifffile" 2>/dev/null || { echo "needs Debian python3-pil and python3-tifffile"; exit 1; }
 JAVA_HOME="$("$ROOT/bin/find-jdk")"
 export JAVA_HOME
-(cd "$ROOT" && ./mvnw -B -q -DskipTests -Dmaven.test.skip=true package)
+(cd "$ROOT" && ./mvnw -B -q -DskipTests package)
 
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT

@@ -44,6 +44,7 @@ public final class PatchCommand implements Callable<Integer>, SlideCommand {
             patch.spec();
             patch.saveMode();
             patch.tissue.params();
+            patch.stains.check(spec.commandLine(), patch.saveMode());
         } catch (IllegalArgumentException e) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -94,7 +95,7 @@ public final class PatchCommand implements Callable<Integer>, SlideCommand {
                 ctx.work(0, coords.size());
                 PatchExporter.Context pc = new PatchExporter.Context(ctx.budget(), ctx.tilePool(), ctx.tileThreads(), ctx::work);
                 return PatchExporter.export(slide, s.id(), spec, res, coords, dir,
-                        o.exportOptions(slide, s, ctx.slideOptions().allowNatives()), pc);
+                        o.exportOptions(slide, s, ctx.slideOptions().allowNatives(), ctx.budget()), pc);
             }
         }
     }

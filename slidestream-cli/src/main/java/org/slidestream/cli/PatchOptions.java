@@ -4,6 +4,7 @@ import java.util.List;
 import org.slidestream.format.ImageFiles;
 import org.slidestream.format.png.PngFilter;
 import org.slidestream.format.png.PngOptions;
+import org.slidestream.memory.MemoryBudget;
 import org.slidestream.patch.PatchColumns;
 import org.slidestream.patch.PatchExporter;
 import org.slidestream.patch.PatchResolution;
@@ -24,6 +25,9 @@ import picocli.CommandLine.Option;
 public class PatchOptions {
     @Mixin
     public TissueOptions tissue = new TissueOptions();
+
+    @Mixin
+    public PatchStainOptions stains = new PatchStainOptions();
 
     @Option(names = "--size", paramLabel = "PX", defaultValue = "256", description = "Patch side in pixels at the chosen resolution (default: ${DEFAULT-VALUE}).")
     int size;
@@ -70,15 +74,15 @@ public class PatchOptions {
         return PatchSave.parse(save);
     }
 
-    public PatchExporter.Options exportOptions(Slide slide, CohortSlide s, boolean natives) {
+    public PatchExporter.Options exportOptions(Slide slide, CohortSlide s, boolean natives, MemoryBudget budget) {
         ImageFiles.Options img = new ImageFiles.Options(new PngOptions(pngLevel, PngFilter.ADAPTIVE), jpegQuality,
                 ImageFiles.Options.DEFAULT.jpegChroma(), natives);
-        return new PatchExporter.Options(saveMode(), img, transform(slide, s), columns(slide, s));
+        return new PatchExporter.Options(saveMode(), img, transform(slide, s, budget), columns(slide, s));
     }
 
     /** The per-patch pixel transform for a slide (stain normalization plugs in here), or null for none. */
-    public PatchTransform transform(Slide slide, CohortSlide s) {
-        return null;
+    public PatchTransform transform(Slide slide, CohortSlide s, MemoryBudget budget) {
+        return stains.transform(slide, budget);
     }
 
     /** Extra per-patch values for a slide (annotation class fractions plug in here). */

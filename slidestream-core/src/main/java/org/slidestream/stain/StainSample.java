@@ -1,0 +1,140 @@
+package org.slidestream.stain;
+
+import java.util.Arrays;
+import org.slidestream.image.PixelType;
+import org.slidestream.image.Raster;
+import org.slidestream.image.Region;
+import org.slidestream.memory.MemoryBudget;
+import org.slidestream.memory.Reservation;
+import org.slidestream.slide.ReadRequest;
+import org.slidestream.slide.Slide;
+
+/**
+ * The tissue pixels stains are fitted on: 8-bit RGB pixels whose optical density exceeds the
+ * threshold {@code beta} in at least one channel (and, for slides, whose HSV saturation is at least
+ * {@link #SLIDE_MIN_SATURATION}, which leaves out gray and black background, dust and scanner
+ * padding). At most {@link StainParameters#maxSamples()} pixels are kept: beyond that every other
+ * kept pixel is dropped and only every second later one is taken, so the sample stays an even,
+ * deterministic thinning of the pixels in the order they were added.
+ */
+public final class StainSample {
+    /** Minimum HSV saturation of a tissue pixel in a slide sample. */
+    public static final float SLIDE_MIN_SATURATION = 0.05f;
+    /** Pixels of the low-resolution image a slide sample is drawn from, at most. */
+    public static final long SLIDE_SAMPLE_PIXELS = 4L << 20;
+
+    private final StainParameters parameters;
+    private final float minSaturation;
+    private final int maxValue; // a pixel is tissue when its darkest channel is at most this
+    private byte[] rgb;
+    private int size;
+    private long seen;
+    private long candidates;
+    private int stride = 1;
+
+    public StainSample(StainParameters parameters, float minSaturation) {
+        this.parameters = parameters;
+        this.minSaturation = minSaturation;
+        float[] od = OpticalDensity.table(parameters.io());
+        int m = -1;
+        for (int v = 0; v < 256; v++) if (od[v] > parameters.beta()) m = v;
+        this.maxValue = m;
+        this.rgb = new byte[3 * Math.min(parameters.maxSamples(), 1 << 16)];
+    }
+
+    /** A sample of every tissue pixel of an image (thinned beyond the maximum). */
+    public static StainSample of(Raster rgb, StainParameters parameters) {
+        StainSample s = new StainSample(parameters, 0f);
+        s.add(rgb);
+        return s;
+    }
+
+    /**
+     * A sample of a slide (or a level-0 region of it, null for all) read at the downsample that gives
+     * at most {@link #SLIDE_SAMPLE_PIXELS} pixels, strip by strip within the budget.
+     */
+    public static StainSample of(Slide slide, Region region, StainParameters parameters, MemoryBudget budget) {
+        var l0 = slide.level(0);
+        Region r = region == null ? new Region(0, 0, l0.width(), l0.height()) : region;
+        if (r.isEmpty()) throw new IllegalArgumentException("empty region " + r);
+        double d = Math.max(1.0, Math.sqrt((double) r.pixels() / SLIDE_SAMPLE_PIXELS));
+        int w = Math.max(1, (int) Math.floor(r.width() / d)), h = Math.max(1, (int) Math.floor(r.height() / d));
+        int stripH = Math.max(1, Math.min(h, (int) ((8L << 20) / (3L * w))));
+        StainSample s = new StainSample(parameters, SLIDE_MIN_SATURATION);
+        try (Reservation ignored = budget.reserve(Raster.byteSize(PixelType.UINT8, w, stripH, 3), "stain sample strip")) {
+            Raster strip = Raster.create(PixelType.UINT8, w, stripH, 3);
+            for (int y = 0; y < h; y += stripH) {
+                int sh = Math.min(stripH, h - y);
+                int y0 = r.y() + (int) Math.round(y * d);
+                ReadRequest req = d == 1.0 ? ReadRequest.atLevel(0, r.x(), y0, w, sh)
+                        : ReadRequest.atDownsample(d, r.x(), y0, w, sh);
+                slide.readRegion(req, strip);
+                s.add(strip, new Region(0, 0, w, sh));
+            }
+        }
+        return s;
+    }
+
+    public void add(Raster rgb) {
+        add(rgb, new Region(0, 0, rgb.width(), rgb.height()));
+    }
+
+    /** Adds the tissue pixels of a rectangle of an 8-bit RGB raster. */
+    public void add(Raster image, Region area) {
+        if (image.type() != PixelType.UINT8 || image.bands() != 3) {
+            throw new IllegalArgumentException("stain fitting needs 8-bit RGB, not " + image.bands() + " bands of " + image.type());
+        }
+        byte[] a = image.bytes();
+        for (int y = area.y(); y < area.bottom(); y++) {
+            int i = image.index(area.x(), y, 0);
+            for (int x = 0; x < area.width(); x++, i += 3) {
+                int r = a[i] & 0xFF, g = a[i + 1] & 0xFF, b = a[i + 2] & 0xFF;
+                seen++;
+                int min = Math.min(r, Math.min(g, b));
+                if (min > maxValue) continue;
+                if (minSaturation > 0) {
+                    int max = Math.max(r, Math.max(g, b));
+                    if (max == 0 || (max - min) < minSaturation * max) continue;
+                }
+                long c = candidates++;
+                if (c % stride != 0) continue;
+                if (size == parameters.maxSamples()) {
+                    thin();
+                    if (c % stride != 0) continue;
+                }
+                if (3 * size == rgb.length) rgb = Arrays.copyOf(rgb, Math.min(3 * parameters.maxSamples(), 2 * rgb.length));
+                rgb[3 * size] = (byte) r;
+                rgb[3 * size + 1] = (byte) g;
+                rgb[3 * size + 2] = (byte) b;
+                size++;
+            }
+        }
+    }
+
+    private void thin() {
+        int n = 0;
+        for (int k = 0; k < size; k += 2, n++) {
+            System.arraycopy(rgb, 3 * k, rgb, 3 * n, 3);
+        }
+        size = n;
+        stride *= 2; // kept: candidates 0, 2s, 4s, ... of the old stride s
+    }
+
+    /** Tissue pixels kept. */
+    public int size() { return size; }
+
+    /** Pixels looked at. */
+    public long pixelsSeen() { return seen; }
+
+    /** Pixels that passed the tissue criterion (kept or thinned out). */
+    public long tissuePixels() { return candidates; }
+
+    public StainParameters parameters() { return parameters; }
+
+    /** The kept pixels, R, G, B interleaved (a copy). */
+    public byte[] rgb() {
+        return Arrays.copyOf(rgb, 3 * size);
+    }
+
+    byte[] rgbArray() { return rgb; }
+}
