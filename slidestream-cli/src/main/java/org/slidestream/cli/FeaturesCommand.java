@@ -85,6 +85,8 @@ public final class FeaturesCommand implements SlideCommand, Callable<Integer> {
     @Option(names = "--overwrite", description = "Redo slides whose features.h5 exists.")
     boolean overwrite;
 
+    @Mixin PatchStainOptions stains = new PatchStainOptions();
+
     @Mixin RunOptions run;
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -99,6 +101,14 @@ public final class FeaturesCommand implements SlideCommand, Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         if (batch < 1) throw new CommandLine.ParameterException(spec.commandLine(), "--batch must be >= 1");
         if (prefetch < 1) throw new CommandLine.ParameterException(spec.commandLine(), "--prefetch must be >= 1");
+        if (stains.method != null) {
+            if (stains.target == null) throw new CommandLine.ParameterException(spec.commandLine(), "--normalize-method needs --normalize");
+            try {
+                org.slidestream.stain.StainMethod.parse(stains.method);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            }
+        }
         if (workers < 1) throw new CommandLine.ParameterException(spec.commandLine(), "--workers must be >= 1");
         if (threads != null && threads < 1) throw new CommandLine.ParameterException(spec.commandLine(), "--threads must be >= 1");
         Device dev;
@@ -119,7 +129,7 @@ public final class FeaturesCommand implements SlideCommand, Callable<Integer> {
             err.println("model " + model.getFileName() + ": " + m.inputWidth() + "x" + m.inputHeight() + " input, " + m.dim()
                     + " features per patch, " + dev.name().toLowerCase(java.util.Locale.ROOT));
             CohortProgress progress = new CohortProgress(err, "features");
-            RunReport report = runner.run(cohort, new Task(m, mapped, new PatchFeatures.Options(batch, prefetch)), out, overwrite, progress);
+            RunReport report = runner.run(cohort, new Task(m, mapped, new PatchFeatures.Options(batch, prefetch), stains), out, overwrite, progress);
             progress.printSummary(report, run.budget());
             return report.anyFailed() ? Main.EXIT_FAILED : Main.EXIT_OK;
         }
@@ -163,10 +173,13 @@ public final class FeaturesCommand implements SlideCommand, Callable<Integer> {
         private final Map<String, Path> slides;
         private final PatchFeatures.Options options;
 
-        Task(FeatureModel model, Map<String, Path> slides, PatchFeatures.Options options) {
+        private final PatchStainOptions stains;
+
+        Task(FeatureModel model, Map<String, Path> slides, PatchFeatures.Options options, PatchStainOptions stains) {
             this.model = model;
             this.slides = slides;
             this.options = options;
+            this.stains = stains;
         }
 
         @Override public String name() { return "features"; }
@@ -197,7 +210,8 @@ public final class FeaturesCommand implements SlideCommand, Callable<Integer> {
                     long n = coords.count();
                     ctx.work(0, n);
                     return PatchFeatures.extract(slide, coords, model, dir.resolve("features.h5"), options,
-                            new PatchFeatures.Workers(ctx.tilePool(), ctx.tileThreads(), ctx.budget()), done -> ctx.work(done, n));
+                            new PatchFeatures.Workers(ctx.tilePool(), ctx.tileThreads(), ctx.budget()),
+                            stains.transform(slide, ctx.budget()), done -> ctx.work(done, n));
                 }
             }
         }

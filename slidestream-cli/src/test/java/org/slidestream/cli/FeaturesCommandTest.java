@@ -163,15 +163,22 @@ class FeaturesCommandTest {
             """;
 
     @Test
-    void featuresOfThePatchStepsOutputAreTheFeaturesOfItsPatches() throws IOException {
+    void featuresOfThePatchStepsOutputAreTheFeaturesOfItsStainNormalizedPatches() throws IOException {
         Path svs = org.slidestream.testing.SharedData.slide("cmu-1-small-region.svs");
         org.slidestream.testing.ReferenceTools.requirePythonModules("numpy", "h5py", "cv2", "torch");
         Path slides = Files.createDirectories(tmp.resolve("svs-slides"));
         Files.createSymbolicLink(slides.resolve("cmu-1-small-region.svs"), svs);
         Path patches = tmp.resolve("svs-patches");
-        Run p = run("patch", slides, "-o", patches, "--size", 64, "--downsample", 3, "--method", "otsu", "--save", "npy");
+        // both steps normalize the stains to the same target: features.h5 must be the features of patches.npy
+        Path target = Files.writeString(tmp.resolve("stains.json"), """
+                {"format": "slidestream-stains/1", "method": "macenko", "io": 255.0, "beta": 0.15,
+                 "hematoxylin": [0.65, 0.70, 0.29], "eosin": [0.07, 0.99, 0.11], "maxConcentrations": [1.99, 1.63],
+                 "labMean": [50.0, 25.0, -10.0], "labStd": [20.0, 12.0, 8.0], "pixels": 100000, "source": "reference"}
+                """);
+        Run p = run("patch", slides, "-o", patches, "--size", 64, "--downsample", 3, "--method", "otsu", "--save", "npy",
+                "--normalize", target);
         assertThat(p.exit()).as(p.err()).isZero();
-        Run f = run("features", patches, "--model", TestModel.onnx(), "--slides", slides, "--batch", 16);
+        Run f = run("features", patches, "--model", TestModel.onnx(), "--slides", slides, "--batch", 16, "--normalize", target);
         assertThat(f.exit()).as(f.err()).isZero();
         Path dir = patches.resolve("cmu-1-small-region");
         String res = org.slidestream.testing.ReferenceTools.python(PATCHES_TORCH,

@@ -24,6 +24,8 @@ import org.slidestream.format.h5.H5Type;
 import org.slidestream.image.Raster;
 import org.slidestream.memory.MemoryBudget;
 import org.slidestream.memory.Reservation;
+import org.slidestream.patch.PatchCoord;
+import org.slidestream.patch.PatchTransform;
 import org.slidestream.slide.ReadRequest;
 import org.slidestream.slide.Slide;
 import org.slidestream.slide.SlideMetadata;
@@ -69,6 +71,17 @@ public final class PatchFeatures {
      */
     public static long extract(Slide slide, PatchCoords coords, FeatureModel model, Path out, Options options,
                                Workers workers, LongConsumer progress) throws IOException {
+        return extract(slide, coords, model, out, options, workers, null, progress);
+    }
+
+    /**
+     * As {@link #extract(Slide, PatchCoords, FeatureModel, Path, Options, Workers, LongConsumer)}, each
+     * patch changed by {@code transform} (stain normalization, for one) before preprocessing.
+     *
+     * @param transform applied to every patch as read, or null
+     */
+    public static long extract(Slide slide, PatchCoords coords, FeatureModel model, Path out, Options options,
+                               Workers workers, PatchTransform transform, LongConsumer progress) throws IOException {
         long n = coords.count();
         int d = model.dim();
         int chw = model.inputSize();
@@ -104,7 +117,7 @@ public final class PatchFeatures {
                         int k = (int) Math.min(b, n - next);
                         long[] corners = coords.read(next, k);
                         FloatBuffer buf = free.poll();
-                        List<CompletableFuture<Void>> parts = decode(slide, template, bands, pre, corners, k, buf, chw, workers, stop);
+                        List<CompletableFuture<Void>> parts = decode(slide, template, bands, pre, corners, k, buf, chw, workers, transform, stop);
                         inflight.add(new Pending(next, k, corners, buf, parts));
                         next += k;
                     }
@@ -139,7 +152,7 @@ public final class PatchFeatures {
     /** Decodes one batch into {@code buf}, its patches split over the workers' threads: one future per part. */
     private static List<CompletableFuture<Void>> decode(Slide slide, ReadRequest template, int bands, Preprocessor pre,
                                                   long[] corners, int k, FloatBuffer buf, int chw, Workers w,
-                                                  AtomicBoolean stop) {
+                                                  PatchTransform transform, AtomicBoolean stop) {
         int parts = Math.min(w.threads(), k);
         List<CompletableFuture<Void>> fs = new ArrayList<>(parts);
         for (int part = 0; part < parts; part++) {
@@ -148,8 +161,10 @@ public final class PatchFeatures {
                 Raster patch = Raster.create(slide.metadata().pixelType(), template.width(), template.height(), bands);
                 float[] tensor = new float[chw];
                 for (int i = from; i < to && !stop.get(); i++) {
-                    slide.readRegion(PatchCoords.at(template, corners[2 * i], corners[2 * i + 1]), patch);
-                    pre.toTensor(patch, tensor, 0);
+                    long x = corners[2 * i], y = corners[2 * i + 1];
+                    slide.readRegion(PatchCoords.at(template, x, y), patch);
+                    Raster p = transform == null ? patch : transform.apply(patch, new PatchCoord(x, y, Double.NaN));
+                    pre.toTensor(p, tensor, 0);
                     buf.put(i * chw, tensor);
                 }
             }, w.pool()));
