@@ -192,6 +192,28 @@ class FeaturesCommandTest {
     }
 
     @Test
+    void aJobRunsPatchThenFeaturesPerSlide() throws IOException {
+        Path svs = org.slidestream.testing.SharedData.slide("cmu-1-small-region.svs");
+        Path dir = Files.createDirectories(tmp.resolve("job"));
+        Files.createSymbolicLink(dir.resolve("cmu-1-small-region.svs"), svs);
+        Path job = Files.writeString(dir.resolve("job.yaml"), "inputs: [cmu-1-small-region.svs]\noutput: out\nsteps:\n"
+                + "  - patch: {method: otsu, size: 64, downsample: 4}\n"
+                + "  - features: {model: '" + TestModel.onnx() + "', batch: 8}\n");
+        Run r = run("run", job);
+        assertThat(r.exit()).as(r.err()).isZero();
+        Path slideDir = dir.resolve("out/cmu-1-small-region");
+        try (H5File f = H5File.open(slideDir.resolve("features.h5")); H5File c = H5File.open(slideDir.resolve("coords.h5"))) {
+            long n = c.dataset("coords").rows();
+            assertThat(n).isGreaterThan(10);
+            assertThat(f.dataset("features").shape()).containsExactly(n, 64);
+        }
+        Path noModel = Files.writeString(dir.resolve("bad.yaml"), "inputs: [cmu-1-small-region.svs]\noutput: out2\nsteps:\n  - features: {batch: 8}\n");
+        Run bad = run("run", noModel);
+        assertThat(bad.exit()).isEqualTo(Main.EXIT_USAGE);
+        assertThat(bad.err()).contains("step 'features' needs option 'model'");
+    }
+
+    @Test
     void helpListsTheOptions() {
         Run f = run("features", "--help");
         assertThat(f.exit()).isZero();
