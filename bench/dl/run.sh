@@ -6,9 +6,10 @@
 #   2. end to end on the 224 x 224 level-0 patches of cmu-1-small-region.svs: slide decode,
 #      preprocessing, inference and (for slidestream) writing features.h5, against OpenSlide
 #      read_region + numpy + PyTorch. Needs the slide reader (Slide.open on .svs).
+# Also features3d's peak memory, streamed against the naive all-planes-at-full-size version.
 # Peak memory is the peak resident set size from /usr/bin/time -v.
 #
-#   bench/dl/run.sh [--quick] [BATCH]
+#   bench/dl/run.sh [--quick] [BATCH]      (ONLY=volume: just the features3d memory part)
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$ROOT"
@@ -23,16 +24,12 @@ BATCH="${1:-32}"
 WORKERS="$(nproc)"
 
 echo "building..."
-./mvnw -B -q -o -pl slidestream-dl -am test-compile dependency:build-classpath -Dmdep.includeScope=runtime \
-  -Dmdep.outputFile="$WORK/cp.txt" >/dev/null
-CP="$ROOT/slidestream-dl/target/classes:$ROOT/slidestream-core/target/classes:$(cat "$WORK/cp.txt")"
+# the jars the launcher runs (slidestream-cli/target/lib)
+./mvnw -B -q -o -DskipTests package >/dev/null
+CP="$ROOT/slidestream-cli/target/slidestream-cli.jar:$ROOT/slidestream-cli/target/lib/*"
 mkdir -p "$WORK/classes"
 "$JAVA_HOME/bin/javac" -d "$WORK/classes" -cp "$CP" bench/dl/FeaturesBench.java
 JAVA=("$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Xmx2g -cp "$WORK/classes:$CP" FeaturesBench)
-
-echo "exporting the ViT-S/14-sized model..."
-"$PY" slidestream-dl/src/test/python/make_vit.py "$WORK" --vit-s14 2>/dev/null | sed 's/^/  /'
-MODEL="$WORK/vit-s14.onnx"
 
 run() {
   local label="$1"; shift
@@ -41,9 +38,27 @@ run() {
   rss=$(awk -F': ' '/Maximum resident set size/ {printf "%.0f", $2 / 1024}' "$WORK/time.txt")
   LAST="$(grep -v '^WARNING' "$WORK/out.txt" | tail -1)"
   printf '  %-8s %s | peak RSS %s MB\n' "$label" "$LAST" "$rss"
+  rss_last=$rss
 }
 rate() { grep -o '[0-9.]* \(images\|patches\)/s' <<<"$1" | cut -d' ' -f1; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+
+echo
+echo "== features3d memory: streamed (one output-sized accumulator) against all three planes at full size"
+"$PY" slidestream-dl/src/test/python/make_vit.py "$WORK" --grid16 2>/dev/null >/dev/null
+"$PY" -c "import numpy as np; r = np.random.default_rng(1); np.save('$WORK/vol.npy', r.integers(0, 256, (32, 256, 256), dtype=np.uint8))"
+run stream "${JAVA[@]}" volume streamed "$WORK/vol.npy" "$WORK/grid16.onnx" 8,32,32 || exit 1; RS=$rss_last
+run naive "${JAVA[@]}" volume naive "$WORK/vol.npy" "$WORK/grid16.onnx" 8,32,32 || exit 1; RN=$rss_last
+run base "${JAVA[@]}" model "$WORK/grid16.onnx" 2 2 || exit 1; RB=$rss_last
+echo "  32 x 256 x 256 volume, 16 x 16 tokens of 192 features, output 8 x 32 x 32: peak RSS streamed / naive $(ratio "$RS" "$RN")x;"
+echo "  above the JVM + model baseline ($RB MB, inference on 2 images): $(ratio "$((RS - RB))" "$((RN - RB))")x"
+[ "${ONLY:-}" = volume ] && exit 0
+
+echo "exporting the ViT-S/14-sized model..."
+"$PY" slidestream-dl/src/test/python/make_vit.py "$WORK" --vit-s14 2>/dev/null | sed 's/^/  /'
+MODEL="$WORK/vit-s14.onnx"
+
+
 
 echo
 echo "== inference only: $IMAGES images of 224 x 224, batch $BATCH, $(nproc) cores"

@@ -3,6 +3,7 @@
 
     make_vit.py OUT_DIR               the tiny test model (committed as test resources)
     make_vit.py OUT_DIR --vit-s14     a ViT-S/14-sized model (224 px, 384 wide, 12 blocks) for bench/dl
+    make_vit.py OUT_DIR --grid16      a 64 px model with a 16 x 16 token grid, for the features3d benchmark
 
 The model is a standard pre-norm ViT (DINOv2's layout without registers): a strided-conv patch
 embedding, a CLS token, learned position embeddings, transformer blocks (multi-head attention and
@@ -57,6 +58,8 @@ class ViT(nn.Module):
 CONFIGS = {
     "tiny": dict(size=32, patch=8, dim=64, depth=2, heads=4, mlp=128),
     "vit-s14": dict(size=224, patch=14, dim=384, depth=12, heads=6, mlp=1536),
+    # a fine token grid (16 x 16) at little compute, for the features3d memory benchmark
+    "grid16": dict(size=64, patch=4, dim=192, depth=1, heads=3, mlp=384),
 }
 
 
@@ -70,15 +73,16 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("out")
     ap.add_argument("--vit-s14", action="store_true", help="the ViT-S/14-sized benchmark model")
+    ap.add_argument("--grid16", action="store_true", help="a 64 px model with a 16 x 16 token grid (features3d benchmark)")
     ap.add_argument("--name", default=None, help="model file name (default tiny-vit.onnx / vit-s14.onnx)")
     a = ap.parse_args()
-    kind = "vit-s14" if a.vit_s14 else "tiny"
+    kind = "vit-s14" if a.vit_s14 else "grid16" if a.grid16 else "tiny"
     cfg = CONFIGS[kind]
     os.makedirs(a.out, exist_ok=True)
 
     model = build(kind)
     size = cfg["size"]
-    name = a.name or ("vit-s14.onnx" if a.vit_s14 else "tiny-vit.onnx")
+    name = a.name or {"vit-s14": "vit-s14.onnx", "grid16": "grid16.onnx", "tiny": "tiny-vit.onnx"}[kind]
     path = os.path.join(a.out, name)
     example = torch.zeros(2, 3, size, size)
     torch.onnx.export(model, example, path, input_names=["pixel_values"], output_names=["tokens", "embedding"],
