@@ -54,6 +54,8 @@ final class TiffImage {
     private final long[] offsets;
     private final long[] counts;
     private final byte[] jpegTables;
+    /** RGB triplets of a palette-colour image's 256 indices, or null. */
+    private final byte[] palette;
     private final ByteOrder order;
 
     private TiffImage(Ifd ifd, PixelType typeOverride) {
@@ -107,10 +109,21 @@ final class TiffImage {
             case PHOTOMETRIC_YCBCR -> {
                 if (!jpeg && !compression.isJpeg2000()) throw unsupported(where + ": YCbCr samples without JPEG compression");
             }
-            case PHOTOMETRIC_PALETTE -> throw unsupported(where + ": palette-colour images");
+            case PHOTOMETRIC_PALETTE -> {
+                if (type != PixelType.UINT8 || samples != 1) throw unsupported(where + ": palette-colour images of " + bits + "-bit samples");
+            }
             default -> throw unsupported(where + ": photometric interpretation " + photometric);
         }
-        bands = photometric == PHOTOMETRIC_RGB && samples > 3 ? 3 : samples;
+        bands = photometric == PHOTOMETRIC_PALETTE ? 3 : photometric == PHOTOMETRIC_RGB && samples > 3 ? 3 : samples;
+        if (photometric == PHOTOMETRIC_PALETTE) {
+            long[] map = ifd.longs(Tag.COLOR_MAP);
+            if (map == null || map.length < 3 * 256) throw corrupt(where + ": palette-colour image without a 256-entry ColorMap");
+            palette = new byte[3 * 256];
+            // 16-bit map entries to 8 bits, as libtiff's RGBA interface does for 16-bit maps
+            for (int i = 0; i < 256; i++) for (int c = 0; c < 3; c++) palette[3 * i + c] = (byte) (map[c * 256 + i] >> 8);
+        } else {
+            palette = null;
+        }
         if ((jpeg || compression.isJpeg2000()) && planar == 2 && samples > 1 && photometric != PHOTOMETRIC_RGB && photometric != PHOTOMETRIC_MIN_IS_BLACK) {
             throw unsupported(where + ": separate-plane JPEG with photometric " + photometric);
         }
@@ -227,6 +240,7 @@ final class TiffImage {
             if (planar == 1 || samples == 1) {
                 Raster r = decodeBlock(index, samples, jpeg, jpeg2000, what);
                 if (r == null) return null;
+                if (palette != null) return expandPalette(r);
                 return bands == samples ? r : firstBands(r);
             }
             Raster out = Raster.create(type, tileWidth, tileHeight, bands);
@@ -293,6 +307,18 @@ final class TiffImage {
             case UINT32 -> { int[] a = r.ints(); for (int i = 0; i < a.length; i++) a[i] = ~a[i]; }
             default -> throw new IllegalStateException("min-is-white " + r.type());
         }
+    }
+
+    private Raster expandPalette(Raster indices) {
+        Raster out = Raster.create(PixelType.UINT8, indices.width(), indices.height(), 3);
+        byte[] in = indices.bytes(), o = out.bytes();
+        for (int i = 0, n = indices.width() * indices.height(); i < n; i++) {
+            int p = 3 * (in[i] & 0xFF);
+            o[3 * i] = palette[p];
+            o[3 * i + 1] = palette[p + 1];
+            o[3 * i + 2] = palette[p + 2];
+        }
+        return out;
     }
 
     /** The first {@link #bands} bands of a tile with extra samples (alpha). */

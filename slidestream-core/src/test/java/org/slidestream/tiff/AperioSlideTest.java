@@ -113,6 +113,21 @@ class AperioSlideTest {
         }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {CMU, TCGA})
+    void propertiesAsOpenSlide(String name) throws Exception {
+        org.slidestream.testing.ReferenceTools.requirePythonModules("openslide");
+        String json = org.slidestream.testing.ReferenceTools.python(
+                "import sys, json, openslide; print(json.dumps(dict(openslide.OpenSlide(sys.argv[1]).properties)))",
+                SharedData.slide(name)).requireSuccess("OpenSlide properties").stdout();
+        Map<String, String> expected = new java.util.TreeMap<>(new com.fasterxml.jackson.databind.ObjectMapper().readValue(json,
+                new com.fasterxml.jackson.core.type.TypeReference<Map<String, String>>() {}));
+        expected.remove("openslide.quickhash-1"); // a hash of OpenSlide's own choosing of tiles
+        try (Slide s = open(name, false)) {
+            assertThat(new java.util.TreeMap<>(s.metadata().properties())).isEqualTo(expected);
+        }
+    }
+
     @Test
     void nativeCodecsAreThereWhereInstalled() {
         // The natives comparison above means something only when the libraries load (CI installs them).

@@ -99,11 +99,19 @@ class GenericTiffTest {
                 'float32-be-tiles.tif': (rng.standard_normal((H, W, 2)).astype(np.float32), dict(tile=(64, 64), byteorder='>', compression='zlib', photometric='minisblack', planarconfig='contig')),
                 'rgb-pred.tif': (rgb, dict(compression='zlib', predictor=True, tile=(80, 96))),
                 'lzma.tif': (rgb, dict(compression='lzma')),
+                'rgba.tif': (np.dstack([rgb, np.full((H, W), 200, np.uint8)]), dict(tile=(64, 64), photometric='rgb', extrasamples=['unassalpha'])),
             }
+            idx = (smooth((H, W), 127)).astype(np.uint8)
+            cmap = np.stack([np.arange(256) * 257, (255 - np.arange(256)) * 257, (np.arange(256) * 7 % 256) * 256 + 13]).astype(np.uint16)
+            tifffile.imwrite(out + '/palette.tif', idx, photometric='palette', colormap=cmap, rowsperstrip=32, compression='zlib')
+            pal = np.stack([(cmap[c][idx] >> 8).astype(np.uint8) for c in range(3)], -1)
+            open(out + '/palette.tif.raw', 'wb').write(pal.tobytes())
+            print('palette.tif', H, W, 3, 'uint8')
             for name, (a, kw) in cases.items():
                 stored = a.transpose(2, 0, 1) if kw.get('planarconfig') == 'separate' else a
                 tifffile.imwrite(out + '/' + name, stored, **kw)
                 ref = a if a.ndim == 3 else a[:, :, None]
+                if name == 'rgba.tif': ref = ref[:, :, :3]
                 open(out + '/' + name + '.raw', 'wb').write(np.ascontiguousarray(ref.astype(ref.dtype.newbyteorder('<'))).tobytes())
                 print(name, ref.shape[0], ref.shape[1], ref.shape[2], ref.dtype.name)
             """;
@@ -190,7 +198,7 @@ class GenericTiffTest {
 
     static Stream<String> tifffileFiles() {
         return Stream.of("separate.tif", "separate-strips.tif", "int8.tif", "int16-be.tif", "uint16-pred-strips.tif", "uint32.tif",
-                "int32.tif", "float32-strips.tif", "float32-be-tiles.tif", "rgb-pred.tif");
+                "int32.tif", "float32-strips.tif", "float32-be-tiles.tif", "rgb-pred.tif", "palette.tif", "rgba.tif");
     }
 
     @ParameterizedTest(name = "{0}")
