@@ -31,6 +31,8 @@ final class TiffImage {
     static final int PHOTOMETRIC_YCBCR = 6;
     /** Largest decoded tile or strip we accept (a Java array; a budget check comes on top). */
     private static final int JP2K_LIBVIPS = 33004;
+    /** Uncompressed strips larger than this are read in pieces of whole rows. */
+    private static final long SPLIT_STRIP_BYTES = 1L << 20;
     private static final long MAX_BLOCK_BYTES = Integer.MAX_VALUE - 64;
 
     private final Ifd ifd;
@@ -133,30 +135,58 @@ final class TiffImage {
         if (compression.isJpeg2000() && type.bytes() > 2) throw unsupported(where + ": JPEG 2000 with " + bits + "-bit samples");
 
         tiled = ifd.has(Tag.TILE_WIDTH) || ifd.has(Tag.TILE_OFFSETS);
+        long[] blockOffsets, blockCounts;
+        int th;
         if (tiled) {
-            long tw = ifd.longValue(Tag.TILE_WIDTH, -1), th = ifd.longValue(Tag.TILE_LENGTH, -1);
-            if (tw <= 0 || th <= 0 || tw > 65_536 || th > 65_536) throw corrupt(where + ": tile size " + tw + "x" + th);
+            long tw = ifd.longValue(Tag.TILE_WIDTH, -1), tl = ifd.longValue(Tag.TILE_LENGTH, -1);
+            if (tw <= 0 || tl <= 0 || tw > 65_536 || tl > 65_536) throw corrupt(where + ": tile size " + tw + "x" + tl);
             tileWidth = (int) tw;
-            tileHeight = (int) th;
-            offsets = ifd.longs(Tag.TILE_OFFSETS);
-            counts = ifd.longs(Tag.TILE_BYTE_COUNTS);
+            th = (int) tl;
+            blockOffsets = ifd.longs(Tag.TILE_OFFSETS);
+            blockCounts = ifd.longs(Tag.TILE_BYTE_COUNTS);
         } else {
             long rps = ifd.longValue(Tag.ROWS_PER_STRIP, height);
             if (rps <= 0 || rps > height) rps = height;
             tileWidth = width;
-            tileHeight = (int) rps;
-            offsets = ifd.longs(Tag.STRIP_OFFSETS);
-            counts = ifd.longs(Tag.STRIP_BYTE_COUNTS);
+            th = (int) rps;
+            blockOffsets = ifd.longs(Tag.STRIP_OFFSETS);
+            blockCounts = ifd.longs(Tag.STRIP_BYTE_COUNTS);
         }
+        String kind = tiled ? "tile" : "strip";
+        if (blockOffsets == null) throw corrupt(where + ": no " + kind + " offsets");
+        if (blockCounts == null) throw corrupt(where + ": no " + kind + " byte counts");
+        int planes = planar == 2 ? samples : 1;
+        long needed = (long) Math.ceilDiv(width, tileWidth) * Math.ceilDiv(height, th) * planes;
+        if (blockOffsets.length < needed || blockCounts.length < needed) {
+            throw corrupt(where + ": " + Math.min(blockOffsets.length, blockCounts.length) + " " + kind + " offsets/byte counts for "
+                    + needed + " " + kind + "s");
+        }
+        long rowBytes = (long) width * (planar == 2 ? 1 : samples) * type.bytes();
+        if (!tiled && compression == Compression.NONE && rowBytes * th > SPLIT_STRIP_BYTES) {
+            // Uncompressed rows are addressable: read a large strip as several smaller ones, so that a
+            // one-strip image (kidney-48-5.tif, many scanners' exports) is read and cached in pieces.
+            int rows = (int) Math.max(1, Math.min(th, SPLIT_STRIP_BYTES / rowBytes));
+            while (th % rows != 0) rows--;
+            int origDown = Math.ceilDiv(height, th), down = Math.ceilDiv(height, rows);
+            long[] o = new long[down * planes], c = new long[down * planes];
+            for (int p = 0; p < planes; p++) {
+                for (int v = 0; v < down; v++) {
+                    long row = (long) v * rows;
+                    int strip = p * origDown + (int) (row / th);
+                    long within = (row % th) * rowBytes;
+                    o[p * down + v] = blockOffsets[strip] + within;
+                    c[p * down + v] = blockCounts[strip] == 0 ? 0 : Math.max(0, Math.min(rows * rowBytes, blockCounts[strip] - within));
+                }
+            }
+            blockOffsets = o;
+            blockCounts = c;
+            th = rows;
+        }
+        tileHeight = th;
+        offsets = blockOffsets;
+        counts = blockCounts;
         tilesAcross = Math.ceilDiv(width, tileWidth);
         tilesDown = Math.ceilDiv(height, tileHeight);
-        long blocks = (long) tilesAcross * tilesDown * (planar == 2 ? samples : 1);
-        String kind = tiled ? "tile" : "strip";
-        if (offsets == null) throw corrupt(where + ": no " + kind + " offsets");
-        if (counts == null) throw corrupt(where + ": no " + kind + " byte counts");
-        if (offsets.length < blocks || counts.length < blocks) {
-            throw corrupt(where + ": " + Math.min(offsets.length, counts.length) + " " + kind + " offsets/byte counts for " + blocks + " " + kind + "s");
-        }
         long blockBytes = (long) tileWidth * tileHeight * (planar == 2 ? 1 : samples) * type.bytes();
         if (blockBytes > MAX_BLOCK_BYTES) throw unsupported(where + ": " + kind + "s of " + blockBytes + " bytes are too large");
         jpegTables = jpeg ? ifd.bytes(Tag.JPEG_TABLES) : null;

@@ -223,6 +223,18 @@ class GenericTiffTest {
     }
 
     @Test
+    void singleStripKidneyIsReadInPieces() throws IOException {
+        try (Slide s = Slide.open(SharedData.slide("kidney-48-5.tif"), options())) {
+            assertThat(s.metadata().format()).isEqualTo("generic-tiff");
+            assertThat(s.levels()).hasSize(1);
+            // One uncompressed strip of 901 rows (4 MB), read as 17 strips of 53 rows.
+            assertThat(s.level(0).tileHeight()).isEqualTo(53);
+            Raster all = s.readRegion(ReadRequest.atLevel(0, 0, 0, 1493, 901));
+            assertThat(all.bytes()).isEqualTo(Files.readAllBytes(dir.resolve("none.tif.0.raw")));
+        }
+    }
+
+    @Test
     void unsupportedCompressionNamesFileAndScheme() {
         assertThatThrownBy(() -> Slide.open(dir.resolve("lzma.tif"), options()))
                 .isInstanceOf(org.slidestream.slide.UnsupportedSlideException.class)
