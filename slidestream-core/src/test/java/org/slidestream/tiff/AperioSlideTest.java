@@ -94,8 +94,8 @@ class AperioSlideTest {
         try (Slide s = open(name, natives)) {
             for (Answer a : reference(name)) {
                 Request r = a.request();
-                if (!natives && name.equals(TCGA) && r.level() == 0 && r.width() == s.level(0).width()) {
-                    continue; // JJ2000 is slow: pure Java reads level 1 whole and level-0 regions only
+                if (!natives && name.equals(TCGA) && r.name() == null && r.x() == 0 && r.y() == 0 && r.width() == s.level(r.level()).width()) {
+                    continue; // JJ2000 is slow: with pure Java the regions only (the natives read every level whole)
                 }
                 if (r.name() != null) {
                     Raster ours = s.readAssociated(r.name());
