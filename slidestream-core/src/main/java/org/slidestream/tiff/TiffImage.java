@@ -73,7 +73,7 @@ final class TiffImage {
         long spp = ifd.longValue(Tag.SAMPLES_PER_PIXEL, 1);
         if (spp < 1 || spp > 1024) throw corrupt(where + ": SamplesPerPixel " + spp);
         samples = (int) spp;
-        long[] bps = ifd.longs(Tag.BITS_PER_SAMPLE);
+        long[] bps = ifd.longs(Tag.BITS_PER_SAMPLE, samples);
         int bits = bps == null || bps.length == 0 ? 1 : (int) bps[0];
         if (bps != null) {
             for (long b : bps) if (b != bits) throw unsupported(where + ": different BitsPerSample per sample");
@@ -118,7 +118,7 @@ final class TiffImage {
         }
         bands = photometric == PHOTOMETRIC_PALETTE ? 3 : photometric == PHOTOMETRIC_RGB && samples > 3 ? 3 : samples;
         if (photometric == PHOTOMETRIC_PALETTE) {
-            long[] map = ifd.longs(Tag.COLOR_MAP);
+            long[] map = ifd.longs(Tag.COLOR_MAP, 3 * 256);
             if (map == null || map.length < 3 * 256) throw corrupt(where + ": palette-colour image without a 256-entry ColorMap");
             palette = new byte[3 * 256];
             // 16-bit map entries to 8 bits, as libtiff's RGBA interface does for 16-bit maps
@@ -137,26 +137,29 @@ final class TiffImage {
         tiled = ifd.has(Tag.TILE_WIDTH) || ifd.has(Tag.TILE_OFFSETS);
         long[] blockOffsets, blockCounts;
         int th;
+        int planes = planar == 2 ? samples : 1;
+        long needed;
         if (tiled) {
             long tw = ifd.longValue(Tag.TILE_WIDTH, -1), tl = ifd.longValue(Tag.TILE_LENGTH, -1);
             if (tw <= 0 || tl <= 0 || tw > 65_536 || tl > 65_536) throw corrupt(where + ": tile size " + tw + "x" + tl);
             tileWidth = (int) tw;
             th = (int) tl;
-            blockOffsets = ifd.longs(Tag.TILE_OFFSETS);
-            blockCounts = ifd.longs(Tag.TILE_BYTE_COUNTS);
+            needed = (long) Math.ceilDiv(width, tileWidth) * Math.ceilDiv(height, th) * planes;
+            // Only the values the grid needs are read, whatever count the tag claims.
+            blockOffsets = ifd.longs(Tag.TILE_OFFSETS, needed);
+            blockCounts = ifd.longs(Tag.TILE_BYTE_COUNTS, needed);
         } else {
             long rps = ifd.longValue(Tag.ROWS_PER_STRIP, height);
             if (rps <= 0 || rps > height) rps = height;
             tileWidth = width;
             th = (int) rps;
-            blockOffsets = ifd.longs(Tag.STRIP_OFFSETS);
-            blockCounts = ifd.longs(Tag.STRIP_BYTE_COUNTS);
+            needed = (long) Math.ceilDiv(height, th) * planes;
+            blockOffsets = ifd.longs(Tag.STRIP_OFFSETS, needed);
+            blockCounts = ifd.longs(Tag.STRIP_BYTE_COUNTS, needed);
         }
         String kind = tiled ? "tile" : "strip";
         if (blockOffsets == null) throw corrupt(where + ": no " + kind + " offsets");
         if (blockCounts == null) throw corrupt(where + ": no " + kind + " byte counts");
-        int planes = planar == 2 ? samples : 1;
-        long needed = (long) Math.ceilDiv(width, tileWidth) * Math.ceilDiv(height, th) * planes;
         if (blockOffsets.length < needed || blockCounts.length < needed) {
             throw corrupt(where + ": " + Math.min(blockOffsets.length, blockCounts.length) + " " + kind + " offsets/byte counts for "
                     + needed + " " + kind + "s");
