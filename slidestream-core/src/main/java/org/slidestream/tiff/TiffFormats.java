@@ -8,7 +8,7 @@ import org.slidestream.image.PixelType;
 import org.slidestream.slide.LevelInfo;
 import org.slidestream.slide.SlideException;
 
-/** Helpers the TIFF-based openers share: probing the first IFD, OpenSlide-style properties, resolution. */
+/** What the TIFF-based openers share: probing the first IFD, OpenSlide-style properties, resolution. */
 final class TiffFormats {
     private TiffFormats() {}
 
