@@ -291,6 +291,40 @@ class GenericTiffTest {
         }
     }
 
+    /** The exact 2-D box average of level pixels over an output pixel's footprint. */
+    private static double boxAverage(Raster level, double x0, double y0, double f, int band) {
+        double sum = 0;
+        for (int j = (int) Math.floor(y0); j < Math.ceil(y0 + f); j++) {
+            for (int i = (int) Math.floor(x0); i < Math.ceil(x0 + f); i++) {
+                double w = (Math.min(x0 + f, i + 1) - Math.max(x0, i)) * (Math.min(y0 + f, j + 1) - Math.max(y0, j));
+                sum += w * level.get(i, j, band);
+            }
+        }
+        return sum / (f * f);
+    }
+
+    @Test
+    void downsampledReadsOf16BitAndFloatImages() {
+        for (String name : new String[] {"u16.tif", "f32.tif"}) {
+            try (Slide s = Slide.open(dir.resolve(name), options())) {
+                double d = 2.75;
+                int best = s.bestLevelForDownsample(d);
+                double ds = s.level(best).downsample(), f = d / ds;
+                Raster level = s.readRegion(ReadRequest.atLevel(best, 0, 0, s.level(best).width(), s.level(best).height()));
+                Raster out = s.readRegion(ReadRequest.atDownsample(d, 123, 77, 90, 60));
+                for (int y = 0; y < 60; y++) {
+                    for (int x = 0; x < 90; x++) {
+                        for (int b = 0; b < 3; b++) {
+                            double e = boxAverage(level, 123 / ds + x * f, 77 / ds + y * f, f, b);
+                            double tolerance = s.metadata().pixelType().isFloat() ? 1e-5 : 0.5 + 1e-6;
+                            assertThat(Math.abs(out.get(x, y, b) - e)).as("%s %d,%d", name, x, y).isLessThanOrEqualTo(tolerance);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void requestsOverTheBudgetFailAtOnce() {
         SlideOptions small = SlideOptions.forBudget(new MemoryBudget(2L << 20));
