@@ -152,7 +152,9 @@ public final class NormalizeCommand implements Callable<Integer>, SlideCommand {
         WriteReport report;
         try (Slide slide = Slide.open(input, run.slideOptions())) {
             SlideStains.requireRgb(slide);
+            long t0 = System.nanoTime();
             StainEstimate source = SlideStains.fit(slide, null, m, p, run.budget());
+            double fitSeconds = (System.nanoTime() - t0) / 1e9;
             StainNormalizer normalizer;
             try {
                 normalizer = StainNormalizer.create(m, source, t, p, kind, asFloat);
@@ -162,7 +164,8 @@ public final class NormalizeCommand implements Callable<Integer>, SlideCommand {
             if (normalizer.warning() != null) {
                 err.println("normalize: " + name + ": warning: " + normalizer.warning());
             } else {
-                err.println("normalize: " + name + ": source stains " + describe(source.profile()));
+                err.println(String.format(Locale.ROOT, "normalize: %s: source stains (fitted in %.1f s) %s", name, fitSeconds,
+                        describe(source.profile())));
                 if (sourceStains != null) source.profile().write(sourceStains);
             }
             err.flush();
