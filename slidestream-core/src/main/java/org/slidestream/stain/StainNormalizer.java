@@ -208,12 +208,13 @@ public final class StainNormalizer {
         if (w > src.width() || h > src.height() || w > dst.width() || h > dst.height()) {
             throw new IllegalArgumentException("region " + w + "x" + h + " larger than a raster");
         }
+        int[] cache = method == StainMethod.MACENKO && t != null && output == StainOutput.RGB ? newCache() : null;
         for (int y = 0; y < h; y++) {
             int si = src.index(0, y, 0), di = dst.index(0, y, 0);
             if (output == StainOutput.RGB) {
                 byte[] s = src.bytes(), d = dst.bytes();
                 switch (method) {
-                    case MACENKO -> { if (t == null) copy(s, si, d, di, w); else linearRow(s, si, d, di, w); }
+                    case MACENKO -> { if (t == null) copy(s, si, d, di, w); else linearRow(s, si, d, di, w, cache); }
                     case VAHADANE -> { if (lasso == null) copy(s, si, d, di, w); else vahadaneRow(s, si, d, di, w); }
                     case REINHARD -> { if (labK == null) copy(s, si, d, di, w); else reinhardRow(s, si, d, di, w); }
                 }
@@ -229,16 +230,38 @@ public final class StainNormalizer {
         if (s != d || si != di) System.arraycopy(s, si, d, di, 3 * w);
     }
 
-    private void linearRow(byte[] s, int si, byte[] d, int di, int w) {
+    private void linearRow(byte[] s, int si, byte[] d, int di, int w, int[] cache) {
         float[] od = this.od, t = this.t;
         float t00 = t[0], t01 = t[1], t02 = t[2], t10 = t[3], t11 = t[4], t12 = t[5], t20 = t[6], t21 = t[7], t22 = t[8];
         ByteQuantizer q = toByte;
         for (int x = 0; x < w; x++, si += 3, di += 3) {
-            float r = od[s[si] & 0xFF], g = od[s[si + 1] & 0xFF], b = od[s[si + 2] & 0xFF];
-            d[di] = (byte) q.apply(-(t00 * r + t01 * g + t02 * b));
-            d[di + 1] = (byte) q.apply(-(t10 * r + t11 * g + t12 * b));
-            d[di + 2] = (byte) q.apply(-(t20 * r + t21 * g + t22 * b));
+            int ri = s[si] & 0xFF, gi = s[si + 1] & 0xFF, bi = s[si + 2] & 0xFF;
+            int key = ri << 16 | gi << 8 | bi;
+            // neighbouring pixels often repeat a colour: a small direct-mapped cache of results
+            int slot = ((key * 0x9E3779B1) >>> (32 - CACHE_BITS)) << 1;
+            int out;
+            if (cache[slot] == key) {
+                out = cache[slot + 1];
+            } else {
+                float r = od[ri], g = od[gi], b = od[bi];
+                out = q.apply(-(t00 * r + t01 * g + t02 * b)) << 16 | q.apply(-(t10 * r + t11 * g + t12 * b)) << 8
+                        | q.apply(-(t20 * r + t21 * g + t22 * b));
+                cache[slot] = key;
+                cache[slot + 1] = out;
+            }
+            d[di] = (byte) (out >> 16);
+            d[di + 1] = (byte) (out >> 8);
+            d[di + 2] = (byte) out;
         }
+    }
+
+    private static final int CACHE_BITS = 12;
+
+    /** A result cache for {@link #linearRow}: keys start invalid (-1 is no 24-bit colour). */
+    private static int[] newCache() {
+        int[] c = new int[2 << CACHE_BITS];
+        for (int i = 0; i < c.length; i += 2) c[i] = -1;
+        return c;
     }
 
     private void concentrationRow(byte[] s, int si, Raster dst, int di, int w) {

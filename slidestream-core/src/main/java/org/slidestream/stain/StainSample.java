@@ -31,6 +31,7 @@ public final class StainSample {
     private long seen;
     private long candidates;
     private int stride = 1;
+    private int skip = 1; // candidates until the next kept one
 
     public StainSample(StainParameters parameters, float minSaturation) {
         this.parameters = parameters;
@@ -99,29 +100,39 @@ public final class StainSample {
             throw new IllegalArgumentException("stain fitting needs 8-bit RGB, not " + image.bands() + " bands of " + image.type());
         }
         byte[] a = image.bytes();
+        int maxV = maxValue, max = parameters.maxSamples();
+        float minSat = minSaturation;
         for (int y = area.y(); y < area.bottom(); y += step) {
             int i = image.index(area.x(), y, 0);
+            int looked = 0;
             for (int x = 0; x < area.width(); x += step, i += 3 * step) {
                 int r = a[i] & 0xFF, g = a[i + 1] & 0xFF, b = a[i + 2] & 0xFF;
-                seen++;
+                looked++;
                 int min = Math.min(r, Math.min(g, b));
-                if (min > maxValue) continue;
-                if (minSaturation > 0) {
-                    int max = Math.max(r, Math.max(g, b));
-                    if (max == 0 || (max - min) < minSaturation * max) continue;
+                if (min > maxV) continue;
+                if (minSat > 0) {
+                    int mx = Math.max(r, Math.max(g, b));
+                    if (mx == 0 || (mx - min) < minSat * mx) continue;
                 }
-                long c = candidates++;
-                if (c % stride != 0) continue;
-                if (size == parameters.maxSamples()) {
+                candidates++;
+                if (--skip > 0) continue; // keep every stride-th candidate: 0, s, 2s, ...
+                skip = stride;
+                if (size == max) {
                     thin();
+                    // the candidates kept so far are those at multiples of the new stride; this one
+                    // (at a multiple of the old stride) is kept only if it is one too
+                    long c = candidates - 1;
+                    skip = (int) (stride - c % stride);
                     if (c % stride != 0) continue;
+                    skip = stride;
                 }
-                if (3 * size == rgb.length) rgb = Arrays.copyOf(rgb, Math.min(3 * parameters.maxSamples(), 2 * rgb.length));
+                if (3 * size == rgb.length) rgb = Arrays.copyOf(rgb, Math.min(3 * max, 2 * rgb.length));
                 rgb[3 * size] = (byte) r;
                 rgb[3 * size + 1] = (byte) g;
                 rgb[3 * size + 2] = (byte) b;
                 size++;
             }
+            seen += looked;
         }
     }
 
