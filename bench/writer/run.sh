@@ -5,8 +5,8 @@
 #   2. peak resident set size (/usr/bin/time -v) of synth and convert at several sizes with
 #      --max-memory 512m: it should not grow with the image (DESIGN principle 1).
 # Usage: bench/writer/run.sh [CONVERT_SIZE] [MEMORY_SIZES] [THREADS]
-#   defaults: 40000 "25000 50000 100000" 2. WORK=dir keeps the files there (needs ~1.5 GB per
-#   10^9 pixels of JPEG); otherwise a temporary folder is used and deleted.
+#   defaults: 40000 "25000 50000 100000" 2; 0 or "none" skips a part. WORK=dir keeps the files
+#   there (needs ~0.25 GB per 10^9 pixels of JPEG); otherwise a temporary folder is used and deleted.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 SIZE="${1:-40000}"
@@ -29,6 +29,7 @@ run() {
   echo "$label $wall $rss"
 }
 
+if [ "$SIZE" != 0 ]; then
 echo "== convert ${SIZE}x${SIZE} JPEG slide to a JPEG pyramid, $THREADS threads"
 IN="$WORK/in-$SIZE.tif"
 # The input: a generic tiled JPEG TIFF (what a scanner's SVS looks like to a TIFF reader), one level.
@@ -42,6 +43,8 @@ printf "slidestream convert: %8.1f s  peak RSS %6d MiB  %s\n" "$ours" "$ours_rss
 printf "vips tiffsave:       %8.1f s  peak RSS %6d MiB  %s\n" "$vips" "$vips_rss" "$(du -h "$WORK/vips.tif" | cut -f1)"
 awk -v a="$ours" -v b="$vips" 'BEGIN { printf "wall time ratio slidestream / vips: %.2f (target <= 1)\n", a / b }'
 rm -f "$IN" "$WORK/ours.tif" "$WORK/vips.tif"
+fi
+[ "$SIZES" = none ] && exit 0
 
 echo "== peak RSS with --max-memory 512m, $THREADS threads"
 first=""

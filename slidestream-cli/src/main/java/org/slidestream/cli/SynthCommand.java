@@ -41,6 +41,12 @@ public final class SynthCommand implements Callable<Integer>, SlideCommand {
     @Option(names = "--threads", paramLabel = "N", description = "Worker threads (default: the number of cores).")
     Integer threads;
 
+    @Option(names = "--rounds", paramLabel = "K", description = "Instead: K synthetic multiplex fluorescence rounds (uint16, DAPI and markers) "
+            + "with known random rigid and smooth non-rigid transforms, into the folder given by -o, with truth.json (see SynthRounds).")
+    Integer rounds;
+
+    @Mixin SynthRounds.Options roundOptions;
+
     @Mixin TiffOutputOptions tiff;
     @Mixin RunOptions run;
     @Spec CommandSpec spec;
@@ -53,6 +59,7 @@ public final class SynthCommand implements Callable<Integer>, SlideCommand {
         if (width < 1 || height < 1) throw new ParameterException(spec.commandLine(), "--width and --height must be positive");
         if (threads != null && threads < 1) throw new ParameterException(spec.commandLine(), "--threads must be >= 1");
         Summary summary = new Summary();
+        if (rounds != null) return SynthRounds.run(this, summary);
         TiffWriteOptions options = tiff.toOptions(Compression.JPEG, spec.commandLine());
         int n = threads != null ? threads : TiffCommands.defaultThreads();
         WriteReport r;

@@ -26,6 +26,16 @@ final class Downsample {
         return out;
     }
 
+    /** The top-left pixel of each 2x2 block of the top-left {@code vw x vh} pixels: ceil(vw/2) x ceil(vh/2). */
+    static Raster nearest(Raster t, int vw, int vh) {
+        int hw = (vw + 1) / 2, hh = (vh + 1) / 2, w = t.width();
+        Raster out = Raster.create(t.type(), hw, hh, t.bands());
+        for (int y = 0; y < hh; y++) {
+            for (int x = 0; x < hw; x++) out.copyFrom(t, 2 * x, 2 * y, x, y, 1, 1);
+        }
+        return out;
+    }
+
     private static void average(Raster t, Raster out, int i00, int i01, int i10, int i11, int o, int b) {
         switch (t.type()) {
             case UINT8 -> {

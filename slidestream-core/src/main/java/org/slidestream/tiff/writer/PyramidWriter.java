@@ -251,7 +251,7 @@ final class PyramidWriter {
 
     private Done finish(Raster t, int k, int vw, int vh) {
         Done d = new Done();
-        if (k < top()) d.half = Downsample.half(t, vw, vh);
+        if (k < top()) d.half = options.downsampling() == Downsampling.NEAREST ? Downsample.nearest(t, vw, vh) : Downsample.half(t, vw, vh);
         d.encoded = new byte[images][];
         if (images == 1) {
             d.encoded[0] = encoder.encode(t);

@@ -15,15 +15,23 @@ import org.slidestream.tiff.codec.Compression;
  * @param tileSize     tile width and height, a multiple of 16
  * @param minLevelSide levels are halved until the longer side is at most this
  * @param bigTiff      when to write BigTIFF
+ * @param downsampling how lower levels are made: area average, or nearest for label masks
  */
 public record TiffWriteOptions(TiffLayout layout, Compression compression, int quality,
-        ChromaSubsampling subsampling, int tileSize, int minLevelSide, BigTiffMode bigTiff) {
+        ChromaSubsampling subsampling, int tileSize, int minLevelSide, BigTiffMode bigTiff, Downsampling downsampling) {
+
+    /** Options with the area-average pyramid. */
+    public TiffWriteOptions(TiffLayout layout, Compression compression, int quality,
+            ChromaSubsampling subsampling, int tileSize, int minLevelSide, BigTiffMode bigTiff) {
+        this(layout, compression, quality, subsampling, tileSize, minLevelSide, bigTiff, Downsampling.AVERAGE);
+    }
 
     public TiffWriteOptions {
         Objects.requireNonNull(layout, "layout");
         Objects.requireNonNull(compression, "compression");
         Objects.requireNonNull(subsampling, "subsampling");
         Objects.requireNonNull(bigTiff, "bigTiff");
+        Objects.requireNonNull(downsampling, "downsampling");
         switch (compression) {
             case NONE, LZW, DEFLATE, ZSTD, JPEG -> { }
             default -> throw new IllegalArgumentException("cannot write " + compression.cliName()
@@ -38,34 +46,38 @@ public record TiffWriteOptions(TiffLayout layout, Compression compression, int q
 
     /** OME layout, Deflate, JPEG quality 90, 4:2:0, 512 px tiles, levels down to 1024 px, BigTIFF when needed. */
     public static TiffWriteOptions defaults() {
-        return new TiffWriteOptions(TiffLayout.OME, Compression.DEFLATE, 90, ChromaSubsampling.S420, 512, 1024, BigTiffMode.AUTO);
+        return new TiffWriteOptions(TiffLayout.OME, Compression.DEFLATE, 90, ChromaSubsampling.S420, 512, 1024, BigTiffMode.AUTO, Downsampling.AVERAGE);
     }
 
     public TiffWriteOptions withLayout(TiffLayout l) {
-        return new TiffWriteOptions(l, compression, quality, subsampling, tileSize, minLevelSide, bigTiff);
+        return new TiffWriteOptions(l, compression, quality, subsampling, tileSize, minLevelSide, bigTiff, downsampling);
     }
 
     public TiffWriteOptions withCompression(Compression c) {
-        return new TiffWriteOptions(layout, c, quality, subsampling, tileSize, minLevelSide, bigTiff);
+        return new TiffWriteOptions(layout, c, quality, subsampling, tileSize, minLevelSide, bigTiff, downsampling);
     }
 
     public TiffWriteOptions withQuality(int q) {
-        return new TiffWriteOptions(layout, compression, q, subsampling, tileSize, minLevelSide, bigTiff);
+        return new TiffWriteOptions(layout, compression, q, subsampling, tileSize, minLevelSide, bigTiff, downsampling);
     }
 
     public TiffWriteOptions withSubsampling(ChromaSubsampling s) {
-        return new TiffWriteOptions(layout, compression, quality, s, tileSize, minLevelSide, bigTiff);
+        return new TiffWriteOptions(layout, compression, quality, s, tileSize, minLevelSide, bigTiff, downsampling);
     }
 
     public TiffWriteOptions withTileSize(int t) {
-        return new TiffWriteOptions(layout, compression, quality, subsampling, t, minLevelSide, bigTiff);
+        return new TiffWriteOptions(layout, compression, quality, subsampling, t, minLevelSide, bigTiff, downsampling);
     }
 
     public TiffWriteOptions withMinLevelSide(int s) {
-        return new TiffWriteOptions(layout, compression, quality, subsampling, tileSize, s, bigTiff);
+        return new TiffWriteOptions(layout, compression, quality, subsampling, tileSize, s, bigTiff, downsampling);
     }
 
     public TiffWriteOptions withBigTiff(BigTiffMode m) {
-        return new TiffWriteOptions(layout, compression, quality, subsampling, tileSize, minLevelSide, m);
+        return new TiffWriteOptions(layout, compression, quality, subsampling, tileSize, minLevelSide, m, downsampling);
+    }
+
+    public TiffWriteOptions withDownsampling(Downsampling d) {
+        return new TiffWriteOptions(layout, compression, quality, subsampling, tileSize, minLevelSide, bigTiff, d);
     }
 }

@@ -1,0 +1,138 @@
+package org.slidestream.spark;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slidestream.io.AtomicOutput;
+import org.slidestream.memory.PeakMemory;
+import org.slidestream.pipeline.CohortRunner;
+import org.slidestream.pipeline.ProgressListener;
+import org.slidestream.pipeline.RunReport;
+import org.slidestream.pipeline.SlideStatus;
+import org.slidestream.pipeline.StatusTable;
+import org.slidestream.pipeline.job.Job;
+import org.slidestream.pipeline.job.JobEngine;
+
+/**
+ * The {@code spark} engine: the job's slides as one Spark task each
+ * ({@code parallelize(slides, slides.size())}), outputs written through the Hadoop FileSystem API,
+ * the status rows of all tasks gathered on the driver into {@code status.csv} and
+ * {@code status.parquet} in the output root. Uses the running Spark session (spark-submit) or
+ * starts one with the job's or the command line's master.
+ */
+public final class SparkEngine implements JobEngine {
+    private static final Logger LOG = LoggerFactory.getLogger(SparkEngine.class);
+    public static final String PARQUET = "status.parquet";
+
+    @Override
+    public String name() {
+        return "spark";
+    }
+
+    @Override
+    public RunReport run(Job job, ProgressListener listener) throws Exception {
+        long start = System.nanoTime();
+        SparkSession spark = session(job);
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        Configuration hadoop = sc.hadoopConfiguration();
+        List<SparkSlide> slides = SparkInputs.resolve(job.inputs(), hadoop);
+        Path out = new Path(job.output());
+        FileSystem fs = RemoteFolder.fileSystem(out, hadoop);
+        fs.mkdirs(out);
+        listener.runStarted(slides.size());
+        List<StatusRow> rows = List.of();
+        if (!slides.isEmpty()) {
+            sc.setJobGroup("slidestream", "slidestream " + job.file() + ": " + slides.size() + " slides", true);
+            JavaRDD<SparkSlide> rdd = sc.parallelize(slides, slides.size());
+            rows = rdd.map(new SlideFunction(job, new HadoopConf(hadoop))).collect();
+        }
+        // attempts that Spark killed (speculative copies) may have left their partial copies
+        for (SparkSlide s : slides) new RemoteFolder(fs, new Path(out, s.id())).deletePartials(null);
+        Map<String, SlideStatus> current = new LinkedHashMap<>();
+        for (int i = 0; i < rows.size(); i++) {
+            SlideStatus st = rows.get(i).status();
+            current.put(st.slide(), st);
+            listener.slideFinished(SparkInputs.cohortSlide(slides.get(i)), st);
+        }
+        List<SlideStatus> table = writeStatus(fs, out, current, slides, job.task().countColumn());
+        writeParquet(spark, out, table, job.task().countColumn());
+        RunReport report = new RunReport(List.copyOf(current.values()), Duration.ofNanos(System.nanoTime() - start),
+                PeakMemory.peakBytes());
+        listener.runFinished(report);
+        return report;
+    }
+
+    private static SparkSession session(Job job) {
+        SparkSession.Builder b = SparkSession.builder().appName("slidestream " + java.nio.file.Path.of(job.file()).getFileName());
+        String master = job.spark().master();
+        if (master != null) {
+            b.master(master);
+        } else if (System.getProperty("spark.master") == null) {
+            b.master("local[*]"); // not under spark-submit and no master given: this machine
+        }
+        job.spark().conf().forEach(b::config);
+        SparkSession s = b.getOrCreate();
+        if (master != null && !master.equals(s.sparkContext().master())) {
+            LOG.warn("a Spark session with master {} is running; using it, not {}", s.sparkContext().master(), master);
+        }
+        return s;
+    }
+
+    /** status.csv: rows of earlier runs for slides not in this one, then this run's, written by rename. */
+    private static List<SlideStatus> writeStatus(FileSystem fs, Path out, Map<String, SlideStatus> current,
+                                                 List<SparkSlide> slides, String countColumn) throws IOException {
+        Path csv = new Path(out, CohortRunner.STATUS_FILE);
+        java.nio.file.Path tmp = Files.createTempDirectory("slidestream-status");
+        try {
+            java.nio.file.Path local = tmp.resolve(CohortRunner.STATUS_FILE);
+            if (fs.exists(csv)) fs.copyToLocalFile(false, csv, new Path(local.toUri()), true);
+            Map<String, SlideStatus> previous = StatusTable.read(local);
+            List<SlideStatus> rows = new ArrayList<>();
+            for (SlideStatus s : previous.values()) if (!current.containsKey(s.slide())) rows.add(s);
+            for (SparkSlide s : slides) if (current.containsKey(s.id())) rows.add(current.get(s.id()));
+            StatusTable.write(local, rows, countColumn);
+            Path temp = new Path(out, "." + CohortRunner.STATUS_FILE + "." + UUID.randomUUID() + AtomicOutput.SUFFIX);
+            try (OutputStream o = fs.create(temp, true)) {
+                Files.copy(local, o);
+            }
+            fs.delete(csv, false);
+            if (!fs.rename(temp, csv)) throw new IOException(temp + ": cannot rename to " + csv);
+            return rows;
+        } finally {
+            AtomicOutput.deleteRecursively(tmp);
+        }
+    }
+
+    /** The same rows as a Parquet table (one file), for querying a large cohort's outcome with Spark SQL. */
+    private static void writeParquet(SparkSession spark, Path out, List<SlideStatus> rows, String countColumn) {
+        StructType schema = new StructType()
+                .add("slide", DataTypes.StringType, false)
+                .add("status", DataTypes.StringType, false)
+                .add("reason", DataTypes.StringType, false)
+                .add(countColumn, DataTypes.LongType, false)
+                .add("seconds", DataTypes.DoubleType, false)
+                .add("peak_mb", DataTypes.LongType, false);
+        List<Row> data = rows.stream().map(s -> RowFactory.create(s.slide(), s.state().csvName(), s.reason(), s.count(),
+                Math.round(s.seconds() * 100) / 100.0, s.peakMb())).toList();
+        spark.createDataFrame(data, schema).coalesce(1).write().mode(SaveMode.Overwrite).parquet(new Path(out, PARQUET).toString());
+    }
+}
