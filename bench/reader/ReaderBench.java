@@ -8,6 +8,7 @@ import java.util.concurrent.Future;
 import org.slidestream.image.Raster;
 import org.slidestream.memory.MemoryBudget;
 import org.slidestream.memory.PeakMemory;
+import org.slidestream.memory.TileCache;
 import org.slidestream.slide.LevelInfo;
 import org.slidestream.slide.ReadRequest;
 import org.slidestream.slide.Slide;
@@ -30,7 +31,9 @@ public class ReaderBench {
         int threads = Integer.parseInt(args[2]);
         boolean natives = args[3].equals("natives");
         String mode = args.length > 4 ? args[4] : "random";
-        SlideOptions options = SlideOptions.forBudget(MemoryBudget.of(null)).withNatives(natives);
+        // A tile cache of OpenSlide's default size (32 MiB), so that neither reader wins by caching more.
+        MemoryBudget budget = MemoryBudget.of(null);
+        SlideOptions options = new SlideOptions(budget, new TileCache(budget, 32L << 20), natives);
         try (Slide slide = Slide.open(path, options)) {
             if (mode.equals("all")) {
                 readAll(slide, threads);

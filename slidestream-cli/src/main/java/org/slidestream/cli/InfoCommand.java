@@ -4,14 +4,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.slidestream.slide.LevelInfo;
 import org.slidestream.slide.Slide;
+import org.slidestream.slide.SlideDescription;
 import org.slidestream.slide.SlideMetadata;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -46,7 +44,7 @@ public final class InfoCommand implements Callable<Integer>, SlideCommand {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         try (Slide s = Slide.open(slide, run.slideOptions())) {
-            Map<String, Object> info = describe(s, properties);
+            Map<String, Object> info = SlideDescription.of(s, properties);
             if (json) {
                 out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(info));
             } else {
@@ -55,38 +53,6 @@ public final class InfoCommand implements Callable<Integer>, SlideCommand {
         }
         out.flush();
         return Main.EXIT_OK;
-    }
-
-    /** The JSON document of {@code info --json}, key order fixed. */
-    static Map<String, Object> describe(Slide s, boolean withProperties) {
-        SlideMetadata m = s.metadata();
-        LevelInfo l0 = s.level(0);
-        Map<String, Object> d = new LinkedHashMap<>();
-        d.put("format", m.format());
-        d.put("width", l0.width());
-        d.put("height", l0.height());
-        List<Map<String, Object>> levels = new ArrayList<>();
-        for (LevelInfo l : s.levels()) {
-            Map<String, Object> e = new LinkedHashMap<>();
-            e.put("width", l.width());
-            e.put("height", l.height());
-            e.put("downsample", l.downsample());
-            e.put("tileWidth", l.tileWidth());
-            e.put("tileHeight", l.tileHeight());
-            levels.add(e);
-        }
-        d.put("levels", levels);
-        d.put("mpp", m.mppX() == null || m.mppY() == null ? null : List.of(m.mppX(), m.mppY()));
-        d.put("magnification", m.magnification());
-        d.put("pixelType", m.pixelType().omeName());
-        d.put("sizeC", m.sizeC());
-        d.put("sizeZ", m.sizeZ());
-        d.put("sizeT", m.sizeT());
-        d.put("mppZ", m.mppZ());
-        d.put("channels", m.channelNames());
-        d.put("associated", s.associatedImages());
-        if (withProperties) d.put("properties", new java.util.TreeMap<>(m.properties()));
-        return d;
     }
 
     private void printText(PrintWriter out, Slide s) {

@@ -31,12 +31,16 @@ import picocli.CommandLine.Spec;
 /** {@code slidestream normalize}: fit a stain target, or normalize a whole slide to one. */
 @Command(name = "normalize", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Stain normalization of H&E slides: Macenko (default), Reinhard (CIELAB) or Vahadane.",
-                "--fit TARGET -o stains.json: fit a target's stains on an image (PNG/JPEG), a slide region (--region) or",
-                "  a slide's tissue (sampled from a low-resolution level), and save them as JSON.",
-                "SLIDE --target stains.json|IMAGE -o OUT.tif: fit the slide's own stains once on its tissue, then write",
-                "  the whole slide normalized tile by tile at full resolution as a pyramidal TIFF, in bounded memory.",
-                "Background stays white; a slide whose stains cannot be fitted (no tissue, one stain) is written",
-                "unchanged with a warning."},
+                "",
+                "--fit TARGET -o stains.json: fit a target's stains on an image (PNG/JPEG), a slide region (--region) "
+                        + "or a slide's tissue (sampled from a low-resolution level) and save them as JSON.",
+                "",
+                "SLIDE --target stains.json|IMAGE -o OUT.tif: fit the slide's own stains once on its tissue, then write "
+                        + "the whole slide normalized tile by tile at full resolution as a pyramidal TIFF, in bounded memory.",
+                "",
+                "Background stays white; a slide whose stains cannot be fitted (no tissue, one stain) is written "
+                        + "unchanged with a warning.",
+                ""},
         footer = {"", "Examples:", "  slidestream normalize --fit reference.png -o target-stains.json",
                 "  slidestream normalize slide.svs --target target-stains.json -o slide-normalized.ome.tif",
                 "  slidestream normalize slide.svs --target target-stains.json --output hematoxylin --float -o hema.ome.tif"})
@@ -152,7 +156,9 @@ public final class NormalizeCommand implements Callable<Integer>, SlideCommand {
         WriteReport report;
         try (Slide slide = Slide.open(input, run.slideOptions())) {
             SlideStains.requireRgb(slide);
+            long t0 = System.nanoTime();
             StainEstimate source = SlideStains.fit(slide, null, m, p, run.budget());
+            double fitSeconds = (System.nanoTime() - t0) / 1e9;
             StainNormalizer normalizer;
             try {
                 normalizer = StainNormalizer.create(m, source, t, p, kind, asFloat);
@@ -162,7 +168,8 @@ public final class NormalizeCommand implements Callable<Integer>, SlideCommand {
             if (normalizer.warning() != null) {
                 err.println("normalize: " + name + ": warning: " + normalizer.warning());
             } else {
-                err.println("normalize: " + name + ": source stains " + describe(source.profile()));
+                err.println(String.format(Locale.ROOT, "normalize: %s: source stains (fitted in %.1f s) %s", name, fitSeconds,
+                        describe(source.profile())));
                 if (sourceStains != null) source.profile().write(sourceStains);
             }
             err.flush();

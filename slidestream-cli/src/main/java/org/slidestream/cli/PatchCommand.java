@@ -44,7 +44,7 @@ public final class PatchCommand implements Callable<Integer>, SlideCommand {
             patch.spec();
             patch.saveMode();
             patch.tissue.params();
-            patch.stains.check(spec.commandLine(), patch.saveMode());
+            patch.stains.check(patch.saveMode());
         } catch (IllegalArgumentException e) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }

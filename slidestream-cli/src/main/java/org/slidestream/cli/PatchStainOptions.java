@@ -15,7 +15,6 @@ import org.slidestream.stain.StainNormalizer;
 import org.slidestream.stain.StainOutput;
 import org.slidestream.stain.StainParameters;
 import org.slidestream.stain.StainProfile;
-import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 /** {@code patch --normalize}: stain-normalize saved patches to a target, with each slide's stains fitted once. */
@@ -33,18 +32,13 @@ public final class PatchStainOptions {
 
     private StainProfile profile;
 
-    void check(CommandLine cl, org.slidestream.patch.PatchSave save) {
+    /** Refuses option combinations that cannot work, before any slide is read. */
+    void check(org.slidestream.patch.PatchSave save) {
         if (target != null && save == org.slidestream.patch.PatchSave.NONE) {
-            throw new CommandLine.ParameterException(cl, "--normalize changes saved patches: add --save png, jpeg or npy");
+            throw new IllegalArgumentException("--normalize changes saved patches: add --save png, jpeg or npy");
         }
-        if (method != null) {
-            try {
-                StainMethod.parse(method);
-            } catch (IllegalArgumentException e) {
-                throw new CommandLine.ParameterException(cl, e.getMessage());
-            }
-        }
-        if (method != null && target == null) throw new CommandLine.ParameterException(cl, "--normalize-method needs --normalize");
+        if (method != null) StainMethod.parse(method);
+        if (method != null && target == null) throw new IllegalArgumentException("--normalize-method needs --normalize");
     }
 
     /** The target, read or fitted once for the whole run. */

@@ -7,6 +7,7 @@ public final class PatchStep extends CommandStep<PatchCommand> {
             c.patch.spec();
             c.patch.saveMode();
             c.patch.tissue.params();
+            c.patch.stains.check(c.patch.saveMode());
         });
     }
 }

@@ -94,7 +94,7 @@ class NormalizeCommandTest {
         Path out = tmp.resolve("out.ome.tif");
         Run r = run("normalize", slide.toString(), "--target", json.toString(), "-o", out.toString(), "--threads", "3", "--max-memory", "256m");
         assertThat(r.code()).as(r.err()).isZero();
-        assertThat(r.err()).contains("source stains macenko").contains("peak memory");
+        assertThat(r.err()).contains("source stains (fitted in").contains("macenko, hematoxylin").contains("peak memory");
 
         // the same as normalizing the pixels in memory with the source stains fitted on the slide
         MemoryBudget budget = new MemoryBudget(256 << 20);

@@ -69,6 +69,24 @@ class NormalizeSlideTest {
         assertThat(max).isLessThanOrEqualTo(1);
     }
 
+    @Test
+    void fluorescenceAndDamagedSlidesAreOneLineErrors() throws IOException {
+        Path ome = SharedData.slide("multi-channel-z-series.ome.tif"), broken = SharedData.slide("broken.svs");
+        Path json = tmp.resolve("t.json");
+        Raster t = NormalizeCommandTest.target(300, 200);
+        Path png = tmp.resolve("t.png");
+        ImageFiles.write(t, png);
+        assertThat(NormalizeCommandTest.run("normalize", "--fit", png.toString(), "-o", json.toString()).code()).isZero();
+        var r = NormalizeCommandTest.run("normalize", ome.toString(), "--target", json.toString(), "-o", tmp.resolve("o.tif").toString());
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).contains("multi-channel-z-series.ome.tif: stain normalization needs an 8-bit RGB slide, not 3 channels of int8");
+        r = NormalizeCommandTest.run("normalize", broken.toString(), "--target", json.toString(), "-o", tmp.resolve("b.tif").toString());
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err().lines().filter(l -> l.contains("broken.svs")).count()).isEqualTo(1);
+        assertThat(r.err()).doesNotContain("Exception");
+        assertThat(java.nio.file.Files.exists(tmp.resolve("b.tif"))).isFalse();
+    }
+
     static double mad(Raster a, Raster b) {
         double s = 0;
         for (int i = 0; i < a.sampleCount(); i++) s += Math.abs(a.getAt(i) - b.getAt(i));

@@ -71,23 +71,24 @@ public final class StainFitter {
                 maxC, lab[0], lab[1], n, source), null);
     }
 
-    /** Mean and population standard deviation of CIELAB L, a, b over the sample (two passes). */
+    /** Mean and population standard deviation of CIELAB L, a, b over the sample (sums in double, one pass). */
     private static float[][] labStats(byte[] rgb, int n) {
         float[] lab = new float[3];
-        double[] sum = new double[3];
+        double[] sum = new double[3], sq = new double[3];
         for (int i = 0; i < n; i++) {
             Lab.toLab(rgb[3 * i] & 0xFF, rgb[3 * i + 1] & 0xFF, rgb[3 * i + 2] & 0xFF, lab);
-            for (int c = 0; c < 3; c++) sum[c] += lab[c];
+            for (int c = 0; c < 3; c++) {
+                sum[c] += lab[c];
+                sq[c] += (double) lab[c] * lab[c];
+            }
         }
-        double[] mean = {sum[0] / n, sum[1] / n, sum[2] / n};
-        double[] sq = new double[3];
-        for (int i = 0; i < n; i++) {
-            Lab.toLab(rgb[3 * i] & 0xFF, rgb[3 * i + 1] & 0xFF, rgb[3 * i + 2] & 0xFF, lab);
-            for (int c = 0; c < 3; c++) sq[c] += (lab[c] - mean[c]) * (lab[c] - mean[c]);
+        float[] mean = new float[3], std = new float[3];
+        for (int c = 0; c < 3; c++) {
+            double m = sum[c] / n;
+            mean[c] = (float) m;
+            std[c] = (float) Math.sqrt(Math.max(0, sq[c] / n - m * m));
         }
-        float[] std = new float[3];
-        for (int c = 0; c < 3; c++) std[c] = (float) Math.sqrt(sq[c] / n);
-        return new float[][] {toFloat(mean), std};
+        return new float[][] {mean, std};
     }
 
     static double dot(double[] a, double[] b) {

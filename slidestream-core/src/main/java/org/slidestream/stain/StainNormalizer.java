@@ -208,14 +208,15 @@ public final class StainNormalizer {
         if (w > src.width() || h > src.height() || w > dst.width() || h > dst.height()) {
             throw new IllegalArgumentException("region " + w + "x" + h + " larger than a raster");
         }
+        int[] cache = output == StainOutput.RGB ? newCache() : null;
         for (int y = 0; y < h; y++) {
             int si = src.index(0, y, 0), di = dst.index(0, y, 0);
             if (output == StainOutput.RGB) {
                 byte[] s = src.bytes(), d = dst.bytes();
                 switch (method) {
-                    case MACENKO -> { if (t == null) copy(s, si, d, di, w); else linearRow(s, si, d, di, w); }
-                    case VAHADANE -> { if (lasso == null) copy(s, si, d, di, w); else vahadaneRow(s, si, d, di, w); }
-                    case REINHARD -> { if (labK == null) copy(s, si, d, di, w); else reinhardRow(s, si, d, di, w); }
+                    case MACENKO -> { if (t == null) copy(s, si, d, di, w); else linearRow(s, si, d, di, w, cache); }
+                    case VAHADANE -> { if (lasso == null) copy(s, si, d, di, w); else cachedRow(s, si, d, di, w, cache); }
+                    case REINHARD -> { if (labK == null) copy(s, si, d, di, w); else cachedRow(s, si, d, di, w, cache); }
                 }
             } else if (method == StainMethod.MACENKO) {
                 concentrationRow(src.bytes(), si, dst, di, w);
@@ -229,16 +230,38 @@ public final class StainNormalizer {
         if (s != d || si != di) System.arraycopy(s, si, d, di, 3 * w);
     }
 
-    private void linearRow(byte[] s, int si, byte[] d, int di, int w) {
+    private void linearRow(byte[] s, int si, byte[] d, int di, int w, int[] cache) {
         float[] od = this.od, t = this.t;
         float t00 = t[0], t01 = t[1], t02 = t[2], t10 = t[3], t11 = t[4], t12 = t[5], t20 = t[6], t21 = t[7], t22 = t[8];
         ByteQuantizer q = toByte;
         for (int x = 0; x < w; x++, si += 3, di += 3) {
-            float r = od[s[si] & 0xFF], g = od[s[si + 1] & 0xFF], b = od[s[si + 2] & 0xFF];
-            d[di] = (byte) q.apply(-(t00 * r + t01 * g + t02 * b));
-            d[di + 1] = (byte) q.apply(-(t10 * r + t11 * g + t12 * b));
-            d[di + 2] = (byte) q.apply(-(t20 * r + t21 * g + t22 * b));
+            int ri = s[si] & 0xFF, gi = s[si + 1] & 0xFF, bi = s[si + 2] & 0xFF;
+            int key = ri << 16 | gi << 8 | bi;
+            // neighbouring pixels often repeat a colour: a small direct-mapped cache of results
+            int slot = ((key * 0x9E3779B1) >>> (32 - CACHE_BITS)) << 1;
+            int out;
+            if (cache[slot] == key) {
+                out = cache[slot + 1];
+            } else {
+                float r = od[ri], g = od[gi], b = od[bi];
+                out = q.apply(-(t00 * r + t01 * g + t02 * b)) << 16 | q.apply(-(t10 * r + t11 * g + t12 * b)) << 8
+                        | q.apply(-(t20 * r + t21 * g + t22 * b));
+                cache[slot] = key;
+                cache[slot + 1] = out;
+            }
+            d[di] = (byte) (out >> 16);
+            d[di + 1] = (byte) (out >> 8);
+            d[di + 2] = (byte) out;
         }
+    }
+
+    private static final int CACHE_BITS = 12;
+
+    /** A result cache for {@link #linearRow}: keys start invalid (-1 is no 24-bit colour). */
+    private static int[] newCache() {
+        int[] c = new int[2 << CACHE_BITS];
+        for (int i = 0; i < c.length; i += 2) c[i] = -1;
+        return c;
     }
 
     private void concentrationRow(byte[] s, int si, Raster dst, int di, int w) {
@@ -261,23 +284,39 @@ public final class StainNormalizer {
         return (byte) (v >= 255f ? 255 : v > 0f ? (int) Math.rint(v) : 0);
     }
 
-    private void vahadaneRow(byte[] s, int si, byte[] d, int di, int w) {
-        float[] od = this.od, m = recompose, res = residual;
-        float[] c = new float[2];
-        ByteQuantizer q = toByte;
+    /** Vahadane and Reinhard RGB rows: each colour computed once per tile while it stays in the cache. */
+    private void cachedRow(byte[] s, int si, byte[] d, int di, int w, int[] cache) {
+        float[] scratch = new float[3];
         for (int x = 0; x < w; x++, si += 3, di += 3) {
-            float r = od[s[si] & 0xFF], g = od[s[si + 1] & 0xFF], b = od[s[si + 2] & 0xFF];
-            lasso.solve(r, g, b, c);
-            float o0 = m[0] * c[0] + m[1] * c[1], o1 = m[2] * c[0] + m[3] * c[1], o2 = m[4] * c[0] + m[5] * c[1];
-            if (res != null) {
-                o0 += r - (res[0] * c[0] + res[1] * c[1]);
-                o1 += g - (res[2] * c[0] + res[3] * c[1]);
-                o2 += b - (res[4] * c[0] + res[5] * c[1]);
+            int ri = s[si] & 0xFF, gi = s[si + 1] & 0xFF, bi = s[si + 2] & 0xFF;
+            int key = ri << 16 | gi << 8 | bi;
+            int slot = ((key * 0x9E3779B1) >>> (32 - CACHE_BITS)) << 1;
+            int out;
+            if (cache[slot] == key) {
+                out = cache[slot + 1];
+            } else {
+                out = method == StainMethod.VAHADANE ? vahadanePixel(ri, gi, bi, scratch) : reinhardPixel(ri, gi, bi, scratch);
+                cache[slot] = key;
+                cache[slot + 1] = out;
             }
-            d[di] = (byte) q.apply(-o0);
-            d[di + 1] = (byte) q.apply(-o1);
-            d[di + 2] = (byte) q.apply(-o2);
+            d[di] = (byte) (out >> 16);
+            d[di + 1] = (byte) (out >> 8);
+            d[di + 2] = (byte) out;
         }
+    }
+
+    private int vahadanePixel(int ri, int gi, int bi, float[] c) {
+        float[] m = recompose, res = residual;
+        float r = od[ri], g = od[gi], b = od[bi];
+        lasso.solve(r, g, b, c);
+        float o0 = m[0] * c[0] + m[1] * c[1], o1 = m[2] * c[0] + m[3] * c[1], o2 = m[4] * c[0] + m[5] * c[1];
+        if (res != null) {
+            o0 += r - (res[0] * c[0] + res[1] * c[1]);
+            o1 += g - (res[2] * c[0] + res[3] * c[1]);
+            o2 += b - (res[4] * c[0] + res[5] * c[1]);
+        }
+        ByteQuantizer q = toByte;
+        return q.apply(-o0) << 16 | q.apply(-o1) << 8 | q.apply(-o2);
     }
 
     private void vahadaneConcentrationRow(byte[] s, int si, Raster dst, int di, int w) {
@@ -292,28 +331,14 @@ public final class StainNormalizer {
         }
     }
 
-    private void reinhardRow(byte[] s, int si, byte[] d, int di, int w) {
-        float[] lab = new float[3];
-        float[] od = this.od;
-        float invBeta = 1 / beta;
-        for (int x = 0; x < w; x++, si += 3, di += 3) {
-            int r = s[si] & 0xFF, g = s[si + 1] & 0xFF, b = s[si + 2] & 0xFF;
-            float wgt = Math.min(1f, od[Math.min(r, Math.min(g, b))] * invBeta);
-            if (wgt <= 0) {
-                d[di] = (byte) r;
-                d[di + 1] = (byte) g;
-                d[di + 2] = (byte) b;
-                continue;
-            }
-            Lab.toLab(r, g, b, lab);
-            for (int c = 0; c < 3; c++) {
-                float moved = (lab[c] - labMean[c]) * labK[c] + labTarget[c];
-                lab[c] += wgt * (moved - lab[c]);
-            }
-            int rgb = Lab.toRgb(lab[0], lab[1], lab[2]);
-            d[di] = (byte) (rgb >> 16);
-            d[di + 1] = (byte) (rgb >> 8);
-            d[di + 2] = (byte) rgb;
+    private int reinhardPixel(int r, int g, int b, float[] lab) {
+        float wgt = Math.min(1f, od[Math.min(r, Math.min(g, b))] / beta);
+        if (wgt <= 0) return r << 16 | g << 8 | b;
+        Lab.toLab(r, g, b, lab);
+        for (int c = 0; c < 3; c++) {
+            float moved = (lab[c] - labMean[c]) * labK[c] + labTarget[c];
+            lab[c] += wgt * (moved - lab[c]);
         }
+        return Lab.toRgb(lab[0], lab[1], lab[2]);
     }
 }

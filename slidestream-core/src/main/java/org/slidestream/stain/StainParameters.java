@@ -29,7 +29,7 @@ public record StainParameters(float io, float beta, float alpha, float lambda, f
     }
 
     public static StainParameters defaults() {
-        return new StainParameters(255f, 0.15f, 1f, 0.1f, 0.01f, 100, true, 1 << 20);
+        return new StainParameters(255f, 0.15f, 1f, 0.1f, 0.01f, 100, true, 1 << 18);
     }
 
     public StainParameters withIo(float v) {

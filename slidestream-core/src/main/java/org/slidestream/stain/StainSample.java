@@ -31,6 +31,7 @@ public final class StainSample {
     private long seen;
     private long candidates;
     private int stride = 1;
+    private int skip = 1; // candidates until the next kept one
 
     public StainSample(StainParameters parameters, float minSaturation) {
         this.parameters = parameters;
@@ -50,30 +51,39 @@ public final class StainSample {
     }
 
     /**
-     * A sample of a slide (or a level-0 region of it, null for all) read at the downsample that gives
-     * at most {@link #SLIDE_SAMPLE_PIXELS} pixels, strip by strip within the budget.
+     * A sample of a slide (or a level-0 region of it, null for all) at about the downsample that gives
+     * {@link #SLIDE_SAMPLE_PIXELS} pixels: the pyramid level closest below that downsample is read in
+     * blocks within the budget, and every k-th pixel of every k-th row of it is looked at (k the ratio
+     * of the downsamples). Pixels are taken as stored, not averaged: averaging would mix the stains of
+     * neighbouring pixels and pull the stain vectors towards each other.
      */
     public static StainSample of(Slide slide, Region region, StainParameters parameters, MemoryBudget budget) {
         var l0 = slide.level(0);
-        Region r = region == null ? new Region(0, 0, l0.width(), l0.height()) : region;
-        if (r.isEmpty()) throw new IllegalArgumentException("empty region " + r);
+        Region r = region == null ? new Region(0, 0, l0.width(), l0.height()) : region.intersect(new Region(0, 0, l0.width(), l0.height()));
+        if (r.isEmpty()) throw new IllegalArgumentException("region " + region + " is outside the slide");
         double d = Math.max(1.0, Math.sqrt((double) r.pixels() / SLIDE_SAMPLE_PIXELS));
-        int w = Math.max(1, (int) Math.floor(r.width() / d)), h = Math.max(1, (int) Math.floor(r.height() / d));
-        int stripH = Math.max(1, Math.min(h, (int) ((8L << 20) / (3L * w))));
+        int level = slide.bestLevelForDownsample(d);
+        var li = slide.level(level);
+        double ds = li.downsample();
+        int k = Math.max(1, (int) Math.floor(d / ds + 1e-9));
+        int x0 = (int) Math.floor(r.x() / ds), y0 = (int) Math.floor(r.y() / ds);
+        int x1 = Math.min(li.width(), (int) Math.ceil(r.right() / ds)), y1 = Math.min(li.height(), (int) Math.ceil(r.bottom() / ds));
+        int block = Math.max(k, BLOCK / k * k); // a multiple of k, so every block starts on the sampling grid
         StainSample s = new StainSample(parameters, SLIDE_MIN_SATURATION);
-        try (Reservation ignored = budget.reserve(Raster.byteSize(PixelType.UINT8, w, stripH, 3), "stain sample strip")) {
-            Raster strip = Raster.create(PixelType.UINT8, w, stripH, 3);
-            for (int y = 0; y < h; y += stripH) {
-                int sh = Math.min(stripH, h - y);
-                int y0 = r.y() + (int) Math.round(y * d);
-                ReadRequest req = d == 1.0 ? ReadRequest.atLevel(0, r.x(), y0, w, sh)
-                        : ReadRequest.atDownsample(d, r.x(), y0, w, sh);
-                slide.readRegion(req, strip);
-                s.add(strip, new Region(0, 0, w, sh));
+        try (Reservation ignored = budget.reserve(Raster.byteSize(PixelType.UINT8, block, block, 3), "stain sample block")) {
+            Raster buf = Raster.create(PixelType.UINT8, block, block, 3);
+            for (int by = y0; by < y1; by += block) {
+                for (int bx = x0; bx < x1; bx += block) {
+                    Region b = new Region(bx, by, Math.min(block, x1 - bx), Math.min(block, y1 - by));
+                    slide.readLevelRegion(level, b, ReadRequest.ALL_CHANNELS, 0, 0, buf);
+                    s.add(buf, new Region(0, 0, b.width(), b.height()), k);
+                }
             }
         }
         return s;
     }
+
+    private static final int BLOCK = 1024;
 
     public void add(Raster rgb) {
         add(rgb, new Region(0, 0, rgb.width(), rgb.height()));
@@ -81,33 +91,48 @@ public final class StainSample {
 
     /** Adds the tissue pixels of a rectangle of an 8-bit RGB raster. */
     public void add(Raster image, Region area) {
+        add(image, area, 1);
+    }
+
+    /** Adds the tissue pixels among every {@code step}-th pixel of every {@code step}-th row of a rectangle. */
+    public void add(Raster image, Region area, int step) {
         if (image.type() != PixelType.UINT8 || image.bands() != 3) {
             throw new IllegalArgumentException("stain fitting needs 8-bit RGB, not " + image.bands() + " bands of " + image.type());
         }
         byte[] a = image.bytes();
-        for (int y = area.y(); y < area.bottom(); y++) {
+        int maxV = maxValue, max = parameters.maxSamples();
+        float minSat = minSaturation;
+        for (int y = area.y(); y < area.bottom(); y += step) {
             int i = image.index(area.x(), y, 0);
-            for (int x = 0; x < area.width(); x++, i += 3) {
+            int looked = 0;
+            for (int x = 0; x < area.width(); x += step, i += 3 * step) {
                 int r = a[i] & 0xFF, g = a[i + 1] & 0xFF, b = a[i + 2] & 0xFF;
-                seen++;
+                looked++;
                 int min = Math.min(r, Math.min(g, b));
-                if (min > maxValue) continue;
-                if (minSaturation > 0) {
-                    int max = Math.max(r, Math.max(g, b));
-                    if (max == 0 || (max - min) < minSaturation * max) continue;
+                if (min > maxV) continue;
+                if (minSat > 0) {
+                    int mx = Math.max(r, Math.max(g, b));
+                    if (mx == 0 || (mx - min) < minSat * mx) continue;
                 }
-                long c = candidates++;
-                if (c % stride != 0) continue;
-                if (size == parameters.maxSamples()) {
+                candidates++;
+                if (--skip > 0) continue; // keep every stride-th candidate: 0, s, 2s, ...
+                skip = stride;
+                if (size == max) {
                     thin();
+                    // the candidates kept so far are those at multiples of the new stride; this one
+                    // (at a multiple of the old stride) is kept only if it is one too
+                    long c = candidates - 1;
+                    skip = (int) (stride - c % stride);
                     if (c % stride != 0) continue;
+                    skip = stride;
                 }
-                if (3 * size == rgb.length) rgb = Arrays.copyOf(rgb, Math.min(3 * parameters.maxSamples(), 2 * rgb.length));
+                if (3 * size == rgb.length) rgb = Arrays.copyOf(rgb, Math.min(3 * max, 2 * rgb.length));
                 rgb[3 * size] = (byte) r;
                 rgb[3 * size + 1] = (byte) g;
                 rgb[3 * size + 2] = (byte) b;
                 size++;
             }
+            seen += looked;
         }
     }
 

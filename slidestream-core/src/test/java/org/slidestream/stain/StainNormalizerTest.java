@@ -262,6 +262,32 @@ class StainNormalizerTest {
         assertThatThrownBy(() -> StainProfile.read(dir.resolve("missing.json"))).isInstanceOf(IOException.class).hasMessageContaining("missing.json");
     }
 
+    @Test
+    void samplesAreEvenlyThinnedBeyondTheMaximum() {
+        // 5000 tissue pixels, each colour unique, in rows with background between them
+        Raster r = Raster.create(PixelType.UINT8, 100, 100, 3);
+        r.fill(255);
+        int n = 0;
+        for (int i = 0; i < 100 * 100; i += 2, n++) {
+            r.setAt(3 * i, n % 200);
+            r.setAt(3 * i + 1, n / 200);
+            r.setAt(3 * i + 2, 100);
+        }
+        StainSample s = new StainSample(P.withMaxSamples(1000), 0f);
+        s.add(r, new Region(0, 0, 100, 50));
+        s.add(r, new Region(0, 50, 100, 50));
+        assertThat(s.tissuePixels()).isEqualTo(5000);
+        assertThat(s.pixelsSeen()).isEqualTo(10_000);
+        byte[] kept = s.rgb();
+        int stride = 8; // 5000 candidates, at most 1000 kept: 1, 2, 4, 8
+        assertThat(s.size()).isEqualTo(625);
+        for (int k = 0; k < s.size(); k++) {
+            int c = k * stride;
+            assertThat(kept[3 * k] & 0xFF).isEqualTo(c % 200);
+            assertThat(kept[3 * k + 1] & 0xFF).isEqualTo(c / 200);
+        }
+    }
+
     static int maxDiff(Raster a, Raster b) {
         int m = 0;
         for (int i = 0; i < a.sampleCount(); i++) m = (int) Math.max(m, Math.abs(a.getAt(i) - b.getAt(i)));

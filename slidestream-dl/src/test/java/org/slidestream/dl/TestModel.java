@@ -13,12 +13,38 @@ import org.slidestream.format.npy.NpyReader;
 public final class TestModel {
     private TestModel() {}
 
-    public static Path resource(String name) {
+    /**
+     * The resource as a file: itself when the test classes are a folder, a copy in a temporary folder
+     * when they come in a jar (as in other modules' tests under {@code mvn verify}).
+     */
+    public static synchronized Path resource(String name) {
+        java.net.URL url = TestModel.class.getResource(name);
+        if (url == null) throw new IllegalStateException("test resource " + name + " missing (run src/test/python/make_vit.py)");
         try {
-            return Path.of(TestModel.class.getResource(name).toURI());
-        } catch (URISyntaxException | NullPointerException e) {
-            throw new IllegalStateException("test resource " + name + " missing (run src/test/python/make_vit.py)", e);
+            if ("file".equals(url.getProtocol())) return Path.of(url.toURI());
+            Path copy = copies().resolve(name);
+            if (!java.nio.file.Files.exists(copy)) {
+                try (java.io.InputStream in = url.openStream()) {
+                    java.nio.file.Files.copy(in, copy);
+                }
+                copy.toFile().deleteOnExit(); // deleted before its folder: hooks run in reverse order
+            }
+            return copy;
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException("test resource " + name + ": " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
+    }
+
+    private static Path copyDir;
+
+    private static Path copies() throws IOException {
+        if (copyDir == null) {
+            copyDir = java.nio.file.Files.createTempDirectory("slidestream-test-model");
+            copyDir.toFile().deleteOnExit();
+        }
+        return copyDir;
     }
 
     public static Path onnx() {
