@@ -20,15 +20,15 @@ public final class StainOptions {
     @Option(names = "--io", paramLabel = "I", defaultValue = "255",
             description = "Background intensity of the optical density OD = -ln(max(I,1)/Io) (default ${DEFAULT-VALUE}: white is OD 0; "
                     + "torchstain uses 240). A target profile's own value wins.")
-    float io;
+    float io = 255; // also the value when made outside picocli (patch --normalize IMAGE)
 
     @Option(names = "--beta", paramLabel = "OD", defaultValue = "0.15",
             description = "OD threshold of tissue pixels (default ${DEFAULT-VALUE}). A target profile's own value wins.")
-    float beta;
+    float beta = 0.15f;
 
     @Option(names = "--alpha", paramLabel = "P", defaultValue = "1",
             description = "Macenko: angular percentile of the extreme stain vectors (default ${DEFAULT-VALUE}, i.e. 1 and 99).")
-    float alpha;
+    float alpha = 1;
 
     @Option(names = "--drop-residual",
             description = "Recompose from the two stains only, as published (default: keep the OD the stains do not explain, "

@@ -222,6 +222,15 @@ class NormalizeCommandTest {
         }
         assertThat(files).isGreaterThan(3);
         assertThat(run("patch", slides.toString(), "-o", tmp.resolve("x").toString(), "--normalize", json.toString()).code()).isEqualTo(2);
+        // an image as the target is fitted with the same defaults as normalize --fit: the same patches
+        Path byImage = tmp.resolve("by-image");
+        Run c = run("patch", slides.toString(), "-o", byImage.toString(), "--size", "256", "--a-t", "0.5", "--save", "png", "--normalize", targetPng.toString());
+        assertThat(c.code()).as(c.err()).isZero();
+        try (var list = Files.list(norm.resolve("s/patches"))) {
+            for (Path p : list.toList()) {
+                assertThat(Files.readAllBytes(byImage.resolve("s/patches").resolve(p.getFileName()))).isEqualTo(Files.readAllBytes(p));
+            }
+        }
     }
 
     static int maxDiff(Raster a, Raster b) {
