@@ -9,6 +9,7 @@
 #
 #   bench/patch/run.sh            # 10 slides of 16,384^2; memory at 25,000^2 and 100,000^2
 #   bench/patch/run.sh --quick    # 10 slides of 8,192^2; memory at 12,000^2 and 25,000^2
+#   BENCH_SLIDES, BENCH_SIDE, BENCH_MEM_SIDES override the counts and sizes.
 # Slides are kept in $BENCH_DIR (default /tmp/slidestream-bench-patch) between runs.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -17,6 +18,7 @@ PY=/usr/bin/python3
 DIR="${BENCH_DIR:-/tmp/slidestream-bench-patch}"
 N=10 SIDE=16384 MEM_SIDES="25000 100000"
 if [ "${1:-}" = "--quick" ]; then SIDE=8192 MEM_SIDES="12000 25000"; fi
+N="${BENCH_SLIDES:-$N}" SIDE="${BENCH_SIDE:-$SIDE}" MEM_SIDES="${BENCH_MEM_SIDES:-$MEM_SIDES}"  # overrides
 mkdir -p "$DIR/cohort"
 SS="$ROOT/slidestream"
 
