@@ -54,4 +54,27 @@ class PatchGridTest {
         assertThat(PatchGrid.pointInPolygon(new long[] {0, 0, 10, 0, 10, 10, 0, 10}, 10, 5)).isZero();
         assertThat(PatchGrid.pointInPolygon(new long[] {0, 0, 10, 0, 10, 10, 0, 10}, 11, 5)).isEqualTo(-1);
     }
+
+    @Test
+    void rowIndexedTestsAnswerAsThePlainPolygonTest() {
+        java.util.Random rnd = new java.util.Random(5);
+        for (int trial = 0; trial < 30; trial++) {
+            // a random closed walk of unit and diagonal steps, scaled as CLAM scales contours
+            int n = 40 + rnd.nextInt(200);
+            long[] xy = new long[2 * n];
+            long x = 100, y = 100;
+            int scale = 1 + rnd.nextInt(20);
+            for (int i = 0; i < n; i++) {
+                xy[2 * i] = x * scale;
+                xy[2 * i + 1] = y * scale;
+                x += rnd.nextInt(3) - 1;
+                y += rnd.nextInt(3) - 1;
+            }
+            PatchGrid.PolygonRows rows = new PatchGrid.PolygonRows(xy);
+            for (int q = 0; q < 2000; q++) {
+                long px = (90 + rnd.nextInt(25)) * (long) scale + rnd.nextInt(scale), py = (90 + rnd.nextInt(25)) * (long) scale + (q % 3 == 0 ? 0 : rnd.nextInt(scale));
+                assertThat(rows.test(px, py)).as("point %d,%d", px, py).isEqualTo(PatchGrid.pointInPolygon(xy, px, py));
+            }
+        }
+    }
 }
