@@ -12,8 +12,15 @@ final class Downsample {
 
     /** The 2x2 average of the top-left {@code vw x vh} pixels of {@code t}: ceil(vw/2) x ceil(vh/2). */
     static Raster half(Raster t, int vw, int vh) {
+        return half(t, vw, vh, Raster.create(t.type(), (vw + 1) / 2, (vh + 1) / 2, t.bands()));
+    }
+
+    /** {@link #half(Raster, int, int)} into {@code out}, which has exactly the half's shape; every sample is written. */
+    static Raster half(Raster t, int vw, int vh, Raster out) {
         int hw = (vw + 1) / 2, hh = (vh + 1) / 2, b = t.bands(), w = t.width();
-        Raster out = Raster.create(t.type(), hw, hh, b);
+        if (out.width() != hw || out.height() != hh || out.bands() != b || out.type() != t.type()) {
+            throw new IllegalArgumentException("half of " + vw + "x" + vh + " does not fit " + out.width() + "x" + out.height());
+        }
         switch (t.type()) {
             case UINT8 -> {
                 halfBytes(t.bytes(), out.bytes(), w, vw, vh, b);
