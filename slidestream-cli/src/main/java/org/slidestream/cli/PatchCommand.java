@@ -44,6 +44,7 @@ public final class PatchCommand implements Callable<Integer>, SlideCommand {
             patch.spec();
             patch.saveMode();
             patch.tissue.params();
+            patch.checkAnnotationOptions();
         } catch (IllegalArgumentException e) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
