@@ -5,6 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -132,7 +134,7 @@ public final class Annotations {
             }
         }
         List<Annotation> out = new ArrayList<>(regions.size());
-        java.util.Set<RawRegion> used = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        Set<RawRegion> used = Collections.newSetFromMap(new IdentityHashMap<>());
         for (RawRegion r : regions) {
             if (r.hole()) continue;
             Geometry g = r.geometry();

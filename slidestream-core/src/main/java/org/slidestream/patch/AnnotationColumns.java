@@ -42,7 +42,7 @@ public final class AnnotationColumns {
                 : MaskResolution.downsample(width, height, res.downsample());
     }
 
-    /** Both computed from one read of the patch's mask (patches come in order, each asked for twice). */
+    /** Fractions and majority come from one read of the patch's mask (each patch is asked for twice, in turn). */
     private PatchCoverage coverage(PatchCoord at) {
         if (at != last) {
             int x = (int) Math.floor(at.x() / downsample + 0.5), y = (int) Math.floor(at.y() / downsample + 0.5);
