@@ -168,6 +168,14 @@ class PatchOutputsTest {
         assertThat(mask.width()).isEqualTo(64); // 8 um/px of a 0.25 um/px slide: 1/32
         String geo = Files.readString(out.resolve("s/tissue.geojson"));
         assertThat(geo).contains("\"FeatureCollection\"").contains("\"Polygon\"").contains("Tissue");
+        var features = org.slidestream.format.geojson.GeoJson.read(out.resolve("s/tissue.geojson"));
+        assertThat(features).isNotEmpty().allMatch(f -> "Tissue".equals(f.className()) && f.geometry().getArea() > 0);
+        // level-0 coordinates: the outlines lie within the 2048 x 2048 slide and cover its tissue
+        double area = features.stream().mapToDouble(f -> f.geometry().getArea()).sum();
+        long tissuePx = 0;
+        for (byte b : mask.bytes()) if ((b & 0xFF) != 0) tissuePx++;
+        assertThat(area / (tissuePx * 32.0 * 32.0)).isBetween(0.8, 1.2);
+        assertThat(features).allMatch(f -> f.geometry().getEnvelopeInternal().getMaxX() <= 2048);
         assertThat(ImageFiles.read(out.resolve("s/thumbnail.png")).width()).isEqualTo(64);
         assertThat(run("tissue", slide.toString(), "-o", out.toString(), "--method", "bogus").code()).isEqualTo(2);
     }

@@ -9,6 +9,8 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -200,6 +202,9 @@ public final class PatchExporter {
         AtomicOutput folder = null;
         NpyWriter npy = null;
         ArrayDeque<Pending> inFlight = new ArrayDeque<>();
+        // patch buffers are reused: at most window + threads exist, instead of one per patch as garbage
+        Queue<Raster> free = new ConcurrentLinkedQueue<>();
+        Reservation spare = ctx.budget().reserve(patchBytes * ctx.threads(), "patch buffers waiting for reuse");
         try {
             if (o.save() == PatchSave.NPY) npy = NpyWriter.create(dir.resolve(NPY), NpyDtype.UINT8, new long[] {size, size, 3});
             else folder = AtomicOutput.directory(dir.resolve(IMAGES));
@@ -207,18 +212,18 @@ public final class PatchExporter {
             for (PatchCoord c : coords) {
                 Reservation r = ctx.budget().reserve(perPatch, "one patch");
                 try {
-                    inFlight.add(new Pending(c, ctx.pool().submit(() -> readOne(slide, res, size, c, o, format)), r));
+                    inFlight.add(new Pending(c, ctx.pool().submit(() -> readOne(slide, res, size, c, o, format, free)), r));
                 } catch (RuntimeException e) {
                     r.close();
                     throw e;
                 }
                 if (inFlight.size() >= window) {
-                    write(inFlight.removeFirst(), npy, folder, ext);
+                    write(inFlight.removeFirst(), npy, folder, ext, free);
                     ctx.progress().patches(++done, coords.size());
                 }
             }
             while (!inFlight.isEmpty()) {
-                write(inFlight.removeFirst(), npy, folder, ext);
+                write(inFlight.removeFirst(), npy, folder, ext, free);
                 ctx.progress().patches(++done, coords.size());
             }
             if (npy != null) npy.commit();
@@ -230,26 +235,36 @@ public final class PatchExporter {
             }
             if (npy != null) npy.close();
             if (folder != null) folder.close();
+            spare.close();
         }
     }
 
     private static Object readOne(Slide slide, PatchResolution.Resolved res, int size, PatchCoord c, Options o,
-                                  ImageFiles.Format format) {
-        Raster patch = Raster.create(PixelType.UINT8, size, size, 3);
+                                  ImageFiles.Format format, Queue<Raster> free) {
+        Raster patch = free.poll();
+        if (patch == null) patch = Raster.create(PixelType.UINT8, size, size, 3);
         int x = Math.toIntExact(c.x()), y = Math.toIntExact(c.y());
         ReadRequest req = res.level() >= 0 ? ReadRequest.atLevel(res.level(), x, y, size, size)
                 : ReadRequest.atDownsample(res.downsample(), x, y, size, size);
         slide.readRegion(req, patch);
         if (o.transform() != null) patch = o.transform().apply(patch, c);
         if (o.save() == PatchSave.NPY) return patch;
-        return ImageFiles.encode(patch, format, o.images());
+        byte[] encoded = ImageFiles.encode(patch, format, o.images());
+        recycle(patch, size, free);
+        return encoded;
     }
 
-    private static void write(Pending p, NpyWriter npy, AtomicOutput folder, String ext) throws IOException {
+    private static void recycle(Raster r, int size, Queue<Raster> free) {
+        if (r.width() == size && r.height() == size && r.bands() == 3 && r.type() == PixelType.UINT8) free.offer(r);
+    }
+
+    private static void write(Pending p, NpyWriter npy, AtomicOutput folder, String ext, Queue<Raster> free) throws IOException {
         try (Reservation r = p.reservation()) {
             Object result = await(p.result());
-            if (npy != null) npy.append(result);
-            else Files.write(folder.path().resolve(p.at().x() + "_" + p.at().y() + ext), (byte[]) result);
+            if (npy != null) {
+                npy.append(result);
+                recycle((Raster) result, (int) npy.rowShape()[0], free);
+            } else Files.write(folder.path().resolve(p.at().x() + "_" + p.at().y() + ext), (byte[]) result);
         }
     }
 

@@ -70,10 +70,14 @@ public final class TissueDetector {
             sy = l0.height() / (double) h;
             req = ReadRequest.atLevel(level, 0, 0, w, h);
         } else {
-            w = (int) Math.ceil(l0.width() / res[1]);
-            h = (int) Math.ceil(l0.height() / res[1]);
-            sx = sy = res[1];
-            req = ReadRequest.atDownsample(res[1], 0, 0, w, h);
+            // a whole number of mask pixels across, so that mask pixel i covers level-0 [i * sx, (i + 1) * sx)
+            // with sx = width0 / mask width, as for a level (CLAM's convention)
+            w = (int) Math.max(1, Math.round(l0.width() / res[1]));
+            double ds = l0.width() / (double) w;
+            h = (int) Math.max(1, Math.round(l0.height() / ds));
+            sx = ds;
+            sy = l0.height() / (double) h;
+            req = ReadRequest.atDownsample(ds, 0, 0, w, h);
         }
         if (slide.metadata().pixelType() != PixelType.UINT8) {
             throw new SlideException(slide.path(), "tissue detection needs 8-bit brightfield pixels, not " + slide.metadata().pixelType());

@@ -35,10 +35,7 @@ class ClamAgreementTest {
     @ParameterizedTest
     @CsvSource({
             "cmu-1-small-region.svs, 4, 8, 7, 4, 0.25, 0.02, 8",
-            "cmu-1-small-region.svs, 8, -1, 5, 2, 0.1, 0.01, 3",
-            "tcga-cr-7395-01a-01-ts1.svs, 8, 8, 7, 4, 0.25, 0.02, 8",
-            "tcga-cr-7395-01a-01-ts1.svs, 4, 15, 11, 2, 1, 0.05, 2",
-            "kidney-48-5.tif, 2, -1, 7, 4, 0.05, 0.001, 8",
+            "tcga-cr-7395-01a-01-ts1.svs, 4, -1, 11, 2, 0.2, 0.005, 3",
             "kidney-48-5.tif, 1, 4, 3, 0, 0.01, 0.0005, 20",
     })
     void clamAgreesWithOpenCv(String slide, int ds, int sthresh, int mthresh, int close, double aT, double aH, int maxHoles)
