@@ -44,11 +44,11 @@ import picocli.CommandLine.Spec;
 
 /** {@code slidestream mask}: a label mask of annotations, drawn tile by tile, as a pyramidal OME-TIFF or a PNG. */
 @Command(name = "mask", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Rasterize annotations (ASAP XML, Aperio ImageScope XML or QuPath GeoJSON; recognised from the content)",
-                "into a uint8 label mask: 0 background, one value per class. Drawn tile by tile in bounded memory at any",
-                "resolution, with OpenCV fillPoly's pixels; written as a pyramidal OME-TIFF (nearest-neighbour levels, so",
-                "labels are never mixed) or, for small masks, a PNG. The slide gives only the size and pixel size;",
-                "without a slide give --width and --height."},
+        description = {"Draw annotations (ASAP XML, Aperio ImageScope XML, QuPath GeoJSON) as a uint8 label mask.",
+                "The format is recognised from the content. The mask is drawn tile by tile in bounded memory at any resolution, "
+                        + "with OpenCV fillPoly's pixels, and written as a pyramidal OME-TIFF (nearest-neighbour levels, so labels "
+                        + "never mix) or, for small masks, a PNG. The slide gives only its size and pixel size; without a slide "
+                        + "give --width and --height."},
         footer = {"", "Examples:",
                 "  slidestream mask tumor_001.tif --annotations tumor_001.xml -o tumor_001_mask.tif --labels _0=1,_1=1",
                 "  slidestream mask slide.svs --annotations slide.geojson -o mask.png --downsample 32 \\",

@@ -45,6 +45,7 @@ public final class PatchCommand implements Callable<Integer>, SlideCommand {
             patch.saveMode();
             patch.tissue.params();
             patch.stains.check(patch.saveMode());
+            patch.checkAnnotationOptions();
         } catch (IllegalArgumentException e) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }

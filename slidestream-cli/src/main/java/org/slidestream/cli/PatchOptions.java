@@ -1,6 +1,20 @@
 package org.slidestream.cli;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slidestream.annotation.AnnotationFormat;
+import org.slidestream.annotation.AnnotationSet;
+import org.slidestream.annotation.Annotations;
+import org.slidestream.annotation.LabelMap;
+import org.slidestream.annotation.LabelMask;
+import org.slidestream.patch.AnnotationColumns;
+import org.slidestream.slide.LevelInfo;
 import org.slidestream.format.ImageFiles;
 import org.slidestream.format.png.PngFilter;
 import org.slidestream.format.png.PngOptions;
@@ -23,6 +37,8 @@ import picocli.CommandLine.Option;
  * normalization, {@link #columns} for annotation fractions): add an option here and return it there.
  */
 public class PatchOptions {
+    private static final Logger LOG = LoggerFactory.getLogger(PatchOptions.class);
+
     @Mixin
     public TissueOptions tissue = new TissueOptions();
 
@@ -74,7 +90,7 @@ public class PatchOptions {
         return PatchSave.parse(save);
     }
 
-    public PatchExporter.Options exportOptions(Slide slide, CohortSlide s, boolean natives, MemoryBudget budget) {
+    public PatchExporter.Options exportOptions(Slide slide, CohortSlide s, boolean natives, MemoryBudget budget) throws IOException {
         ImageFiles.Options img = new ImageFiles.Options(new PngOptions(pngLevel, PngFilter.ADAPTIVE), jpegQuality,
                 ImageFiles.Options.DEFAULT.jpegChroma(), natives);
         return new PatchExporter.Options(saveMode(), img, transform(slide, s, budget), columns(slide, s));
@@ -85,8 +101,58 @@ public class PatchOptions {
         return stains.transform(slide, budget);
     }
 
-    /** Extra per-patch values for a slide (annotation class fractions plug in here). */
-    public List<PatchColumns> columns(Slide slide, CohortSlide s) {
-        return List.of();
+    @Option(names = "--annotations", paramLabel = "FILE|DIR",
+            description = "Annotations of the slide (ASAP or Aperio XML, GeoJSON): adds each class's fraction of every patch "
+                    + "(columns frac_<class>, dataset labels in coords.h5) and the majority label (majority; 0 background). "
+                    + "A folder: the file named after each slide (<name>.geojson, .json, .xml, .asap.xml or .aperio.xml); "
+                    + "with --labels a slide without one gets fractions 0. In a manifest: an 'annotations' column.")
+    Path annotations;
+
+    @Option(names = "--labels", paramLabel = "CLASS=V,...",
+            description = "With --annotations: the classes and their label values (default: in order of first appearance).")
+    String labels;
+
+    @Option(names = "--priority", paramLabel = "CLASS,...", description = "With --annotations: which class wins overlaps, first wins (default: the larger value).")
+    String priority;
+
+    @Option(names = "--hole-groups", paramLabel = "GROUP,...", defaultValue = "Exclusion,_2", split = ",",
+            description = "With --annotations: ASAP groups that are holes (default: ${DEFAULT-VALUE}).")
+    List<String> holeGroups;
+
+    /** Bad --labels or --priority are usage errors before any slide is read (IllegalArgumentException). */
+    public void checkAnnotationOptions() {
+        if (labels != null) LabelMap.parse(labels, priority, List.of());
+    }
+
+    /** Extra per-patch values for a slide: class fractions and the majority label from --annotations. */
+    public List<PatchColumns> columns(Slide slide, CohortSlide s) throws IOException {
+        if (annotations == null) return List.of();
+        LevelInfo l0 = slide.level(0);
+        Path file = annotationFile(slide.path());
+        AnnotationSet set = file == null ? new AnnotationSet(annotations, AnnotationFormat.GEOJSON, List.of(), null, List.of())
+                : Annotations.read(file, Set.copyOf(holeGroups)).clip(l0.width(), l0.height());
+        for (String w : set.warnings()) LOG.warn(w);
+        LabelMap map = LabelMap.parse(labels, priority, set.areaClasses());
+        PatchResolution.Resolved res = spec().resolution().resolve(slide);
+        int lw = res.level() >= 0 ? slide.level(res.level()).width() : 0, lh = res.level() >= 0 ? slide.level(res.level()).height() : 0;
+        LabelMask mask = new LabelMask(set, map, AnnotationColumns.resolution(l0.width(), l0.height(), lw, lh, res), 512);
+        AnnotationColumns c = new AnnotationColumns(mask, spec().size(), res.downsample());
+        return List.of(c.fractions(), c.majority());
+    }
+
+    /** The annotation file of a slide: --annotations itself, or in a folder the file named after the slide (null: none, with --labels). */
+    Path annotationFile(Path slide) throws IOException {
+        if (!Files.isDirectory(annotations)) return annotations;
+        String name = slide.getFileName().toString();
+        String stem = name.replaceFirst("(?i)(\\.ome)?\\.[a-z0-9]+$", "");
+        for (String ext : List.of(".geojson", ".json", ".xml", ".asap.xml", ".aperio.xml")) {
+            Path p = annotations.resolve(stem + ext);
+            if (Files.isRegularFile(p)) return p;
+        }
+        if (labels == null) {
+            throw new NoSuchFileException(annotations.resolve(stem + ".*").toString(), null,
+                    "no annotation file for this slide (give --labels to label such slides as background)");
+        }
+        return null;
     }
 }

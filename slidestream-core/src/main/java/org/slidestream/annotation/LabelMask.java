@@ -1,6 +1,7 @@
 package org.slidestream.annotation;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import org.locationtech.jts.geom.Envelope;
@@ -74,7 +75,7 @@ public final class LabelMask implements TileSource {
         }
         byte[] d = dest.bytes();
         int stride = dest.width();
-        for (int y = 0; y < region.height(); y++) java.util.Arrays.fill(d, y * stride, y * stride + region.width(), (byte) 0);
+        for (int y = 0; y < region.height(); y++) Arrays.fill(d, y * stride, y * stride + region.width(), (byte) 0);
         Region c = region.intersect(info.bounds());
         if (c.isEmpty()) return;
         @SuppressWarnings("unchecked")
@@ -84,13 +85,12 @@ public final class LabelMask implements TileSource {
         ScanPolygon.Scratch s = scratch.get();
         // Paint into dest at the clipped part's offset from the region's origin.
         int offset = (c.y() - region.y()) * stride + (c.x() - region.x());
-        byte[] target = d;
         if (offset != 0) {
             Raster part = Raster.create(PixelType.UINT8, c.width(), c.height(), 1);
             for (Indexed i : hits) i.polygon.paint(part.bytes(), c.width(), c.x(), c.y(), c.right() - 1, c.bottom() - 1, s);
             dest.copyFrom(part, 0, 0, c.x() - region.x(), c.y() - region.y(), c.width(), c.height());
             return;
         }
-        for (Indexed i : hits) i.polygon.paint(target, stride, c.x(), c.y(), c.right() - 1, c.bottom() - 1, s);
+        for (Indexed i : hits) i.polygon.paint(d, stride, c.x(), c.y(), c.right() - 1, c.bottom() - 1, s);
     }
 }

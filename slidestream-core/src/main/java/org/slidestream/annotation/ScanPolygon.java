@@ -202,6 +202,12 @@ final class ScanPolygon {
         int[] edges = new int[64];
         int[] active = new int[64];
         long[] xs = new long[64];
+        long[] keys = new long[64];
+
+        long[] keys(int n) {
+            if (keys.length < n) keys = new long[Math.max(n, keys.length * 2)];
+            return keys;
+        }
     }
 
     /**
@@ -242,28 +248,46 @@ final class ScanPolygon {
         }
     }
 
-    /** Even-odd scanline fill of rows {@code [cy0, cy1]}, spans cut to {@code [cx0, cx1]}. */
+    /**
+     * Even-odd scanline fill of rows {@code [cy0, cy1]}, spans cut to {@code [cx0, cx1]}. Edges enter
+     * an active list in order of their top row and leave it after their last, so a row costs the
+     * edges that cross it, not all the edges near the tile.
+     */
     private void fill(byte[] dst, int stride, int cx0, int cy0, int cx1, int cy1, int n, Scratch s) {
         int rowFrom = Math.max(cy0, minY), rowTo = Math.min(cy1, maxY);
+        if (rowFrom > rowTo) return;
+        long[] keys = s.keys(n);
+        int k = 0;
+        for (int j = 0; j < n; j++) {
+            int i = s.edges[j];
+            if (hasScan[i] && bottom[i] > rowFrom && top[i] <= rowTo) keys[k++] = (long) top[i] << 32 | i;
+        }
+        Arrays.sort(keys, 0, k);
         long limit = (long) (cx1 + 1) << XY_SHIFT; // crossings at or beyond the clip's right edge only close spans
+        int next = 0, active = 0;
+        int[] act = s.active;
         for (int y = rowFrom; y <= rowTo; y++) {
-            int m = 0;
-            for (int k = 0; k < n; k++) {
-                int i = s.edges[k];
-                if (!hasScan[i] || y < top[i] || y >= bottom[i]) continue;
+            while (next < k && (int) (keys[next] >> 32) <= y) act[active++] = (int) keys[next++];
+            int m = 0, kept = 0;
+            for (int a = 0; a < active; a++) {
+                int i = act[a];
+                if (bottom[i] <= y) continue; // past its last row: drop it
+                act[kept++] = i;
                 long x = xs[i] + (long) (y - top[i]) * dxs[i];
                 if (x < limit) s.xs[m++] = x;
             }
+            active = kept;
             if (m == 0) continue;
             Arrays.sort(s.xs, 0, m);
             int row = (y - cy0) * stride - cx0;
-            for (int k = 0; k < m; k += 2) {
-                int a = (int) ((s.xs[k] + (1 << XY_SHIFT) - 1) >> XY_SHIFT);
-                int b = k + 1 < m ? (int) (s.xs[k + 1] >> XY_SHIFT) : cx1;
+            for (int q = 0; q < m; q += 2) {
+                int a = (int) ((s.xs[q] + (1 << XY_SHIFT) - 1) >> XY_SHIFT);
+                int b = q + 1 < m ? (int) (s.xs[q + 1] >> XY_SHIFT) : cx1;
                 a = Math.max(a, cx0);
                 b = Math.min(b, cx1);
                 if (a <= b) Arrays.fill(dst, row + a, row + b + 1, value);
             }
+            if (active == 0 && next == k) break;
         }
     }
 

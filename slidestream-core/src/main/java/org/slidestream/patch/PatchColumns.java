@@ -13,4 +13,13 @@ public interface PatchColumns {
 
     /** One value per name for the patch. */
     double[] values(PatchCoord at);
+
+    /**
+     * When not null, {@code coords.h5} holds these values as one {@code N x names().size()} float64
+     * dataset of this name (its {@code columns} attribute lists the names) instead of one dataset per
+     * name; {@code patches.csv} has one column per name either way.
+     */
+    default String dataset() {
+        return null;
+    }
 }

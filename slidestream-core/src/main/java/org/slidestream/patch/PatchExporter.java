@@ -93,7 +93,7 @@ public final class PatchExporter {
         }
         writeCsv(dir.resolve(CSV), coords, extraNames, extra);
         if (o.save() != PatchSave.NONE) writePixels(slide, spec, res, coords, dir, o, ctx);
-        writeCoords(dir.resolve(COORDS), slide, name, spec, res, coords, extraNames, extra);
+        writeCoords(dir.resolve(COORDS), slide, name, spec, res, coords, o.columns(), extra);
         return coords.size();
     }
 
@@ -132,7 +132,7 @@ public final class PatchExporter {
     }
 
     private static void writeCoords(Path file, Slide slide, String name, PatchSpec spec, PatchResolution.Resolved res,
-                                    List<PatchCoord> coords, List<String> names, List<double[]> extra) throws IOException {
+                                    List<PatchCoord> coords, List<PatchColumns> columns, List<double[]> extra) throws IOException {
         long[] xy = new long[coords.size() * 2];
         for (int i = 0; i < coords.size(); i++) {
             xy[2 * i] = coords.get(i).x();
@@ -159,11 +159,26 @@ public final class PatchExporter {
             d.setAttribute("target_magnification", mag0 == null ? -1 : Math.round(mag0 / res.downsample()));
             d.setAttribute("overlap", spec.size() - spec.stride());
             d.setAttribute("mpp", mpp0 == null ? Double.NaN : mpp0 * res.downsample());
-            for (int k = 0; k < names.size(); k++) {
-                double[] col = new double[coords.size()];
-                for (int i = 0; i < col.length; i++) col[i] = extra.get(i)[k];
-                H5Dataset e = f.createDataset(names.get(k), H5Type.FLOAT64, new long[] {0}, H5Layout.EXTENDABLE);
-                if (col.length > 0) e.append(col);
+            int k = 0;
+            for (PatchColumns pc : columns) {
+                List<String> names = pc.names();
+                if (pc.dataset() != null) {
+                    int m = names.size();
+                    double[] block = new double[coords.size() * m];
+                    for (int i = 0; i < coords.size(); i++) System.arraycopy(extra.get(i), k, block, i * m, m);
+                    H5Dataset e = f.createDataset(pc.dataset(), H5Type.FLOAT64, new long[] {0, m}, H5Layout.EXTENDABLE);
+                    if (block.length > 0) e.append(block);
+                    e.setAttribute("columns", names.toArray(String[]::new));
+                    k += m;
+                    continue;
+                }
+                for (String n : names) {
+                    double[] col = new double[coords.size()];
+                    for (int i = 0; i < col.length; i++) col[i] = extra.get(i)[k];
+                    H5Dataset e = f.createDataset(n, H5Type.FLOAT64, new long[] {0}, H5Layout.EXTENDABLE);
+                    if (col.length > 0) e.append(col);
+                    k++;
+                }
             }
             f.commit();
         }
