@@ -89,6 +89,11 @@ public final class SparkEngine implements JobEngine {
         } else if (System.getProperty("spark.master") == null) {
             b.master("local[*]"); // not under spark-submit and no master given: this machine
         }
+        String effective = master != null ? master : System.getProperty("spark.master", "local[*]");
+        if (effective.startsWith("local") && !job.spark().conf().containsKey("spark.ui.enabled")
+                && System.getProperty("spark.ui.enabled") == null) {
+            b.config("spark.ui.enabled", "false"); // nobody watches a local run's web UI; it costs start-up time
+        }
         job.spark().conf().forEach(b::config);
         SparkSession s = b.getOrCreate();
         if (master != null && !master.equals(s.sparkContext().master())) {
