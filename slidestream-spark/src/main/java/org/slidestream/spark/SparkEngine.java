@@ -55,7 +55,7 @@ public final class SparkEngine implements JobEngine {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         Configuration hadoop = sc.hadoopConfiguration();
         List<SparkSlide> slides = SparkInputs.resolve(job.inputs(), hadoop);
-        Path out = new Path(job.output());
+        Path out = SparkInputs.hadoopPath(job.output());
         FileSystem fs = RemoteFolder.fileSystem(out, hadoop);
         fs.mkdirs(out);
         listener.runStarted(slides.size());
