@@ -44,9 +44,13 @@ same=yes
 (cd "$WORK/out-local" && find . -type f ! -name 'status.*' | sort) >"$WORK/files.txt"
 while read -r f; do cmp -s "$WORK/out-local/$f" "$WORK/out-spark/$f" || { same=no; echo "differs: $f"; }; done <"$WORK/files.txt"
 
-echo "$L" "$P" | awk -v n="$(wc -l <"$WORK/files.txt")" -v same="$same" -v side="$SIDE" '{
+# time spent in the slides themselves (status.csv's seconds), against the engines' fixed costs
+sum() { awk -F, 'NR > 1 { s += $5 } END { printf "%.1f", s }' "$1"; }
+SL=$(sum "$WORK/out-local/status.csv"); SP=$(sum "$WORK/out-spark/status.csv")
+
+echo "$L" "$P" | awk -v n="$(wc -l <"$WORK/files.txt")" -v same="$same" -v side="$SIDE" -v sl="$SL" -v sp="$SP" -v load="$(cut -d' ' -f1 /proc/loadavg)" '{
   printf "8 slides of %d x %d, tissue + patch (PNG), %d output files, identical: %s\n", side, side, n, same
-  printf "%-28s %8s %10s\n", "engine", "wall s", "peak MiB"
-  printf "%-28s %8.1f %10d\n", "local (2 workers)", $2, $3
-  printf "%-28s %8.1f %10d\n", "spark local[2]", $5, $6
-  printf "Spark overhead: %.1f s = %.1f %% of its wall time (target <= 15 %%)\n", $5 - $2, 100 * ($5 - $2) / $5 }'
+  printf "%-28s %8s %10s %16s\n", "engine", "wall s", "peak MiB", "sum of slides s"
+  printf "%-28s %8.1f %10d %16.1f\n", "local (2 workers)", $2, $3, sl
+  printf "%-28s %8.1f %10d %16.1f\n", "spark local[2]", $5, $6, sp
+  printf "Spark overhead: %.1f s = %.1f %% of its wall time (target <= 15 %%); load average %s\n", $5 - $2, 100 * ($5 - $2) / $5, load }'

@@ -80,7 +80,7 @@ final class SlideFunction implements Function<SparkSlide, StatusRow> {
         ExecutorRuntime rt = ExecutorRuntime.get(maxMemory, natives);
         SlideTask task = job().task();
         java.nio.file.Path scratch = Files.createTempDirectory(scratchBase(), "slidestream-" + attempt + "-");
-        Path out = new Path(outputRoot);
+        Path out = SparkInputs.hadoopPath(outputRoot);
         FileSystem fs = RemoteFolder.fileSystem(out, hadoop.get());
         RemoteFolder folder = new RemoteFolder(fs, new Path(out, slide.id()));
         try {

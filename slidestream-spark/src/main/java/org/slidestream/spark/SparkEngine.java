@@ -14,12 +14,16 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.SaveMode;
+import org.apache.parquet.example.data.Group;
+import org.apache.parquet.example.data.simple.SimpleGroupFactory;
+import org.apache.parquet.hadoop.ParquetFileWriter;
+import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.example.ExampleParquetWriter;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.hadoop.util.HadoopOutputFile;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.MessageTypeParser;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slidestream.io.AtomicOutput;
@@ -55,7 +59,7 @@ public final class SparkEngine implements JobEngine {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         Configuration hadoop = sc.hadoopConfiguration();
         List<SparkSlide> slides = SparkInputs.resolve(job.inputs(), hadoop);
-        Path out = new Path(job.output());
+        Path out = SparkInputs.hadoopPath(job.output());
         FileSystem fs = RemoteFolder.fileSystem(out, hadoop);
         fs.mkdirs(out);
         listener.runStarted(slides.size());
@@ -74,7 +78,7 @@ public final class SparkEngine implements JobEngine {
             listener.slideFinished(SparkInputs.cohortSlide(slides.get(i)), st);
         }
         List<SlideStatus> table = writeStatus(fs, out, current, slides, job.task().countColumn());
-        writeParquet(spark, out, table, job.task().countColumn());
+        writeParquet(fs, hadoop, out, table, job.task().countColumn());
         RunReport report = new RunReport(List.copyOf(current.values()), Duration.ofNanos(System.nanoTime() - start),
                 PeakMemory.peakBytes());
         listener.runFinished(report);
@@ -88,6 +92,11 @@ public final class SparkEngine implements JobEngine {
             b.master(master);
         } else if (System.getProperty("spark.master") == null) {
             b.master("local[*]"); // not under spark-submit and no master given: this machine
+        }
+        String effective = master != null ? master : System.getProperty("spark.master", "local[*]");
+        if (effective.startsWith("local") && !job.spark().conf().containsKey("spark.ui.enabled")
+                && System.getProperty("spark.ui.enabled") == null) {
+            b.config("spark.ui.enabled", "false"); // nobody watches a local run's web UI; it costs start-up time
         }
         job.spark().conf().forEach(b::config);
         SparkSession s = b.getOrCreate();
@@ -122,17 +131,33 @@ public final class SparkEngine implements JobEngine {
         }
     }
 
-    /** The same rows as a Parquet table (one file), for querying a large cohort's outcome with Spark SQL. */
-    private static void writeParquet(SparkSession spark, Path out, List<SlideStatus> rows, String countColumn) {
-        StructType schema = new StructType()
-                .add("slide", DataTypes.StringType, false)
-                .add("status", DataTypes.StringType, false)
-                .add("reason", DataTypes.StringType, false)
-                .add(countColumn, DataTypes.LongType, false)
-                .add("seconds", DataTypes.DoubleType, false)
-                .add("peak_mb", DataTypes.LongType, false);
-        List<Row> data = rows.stream().map(s -> RowFactory.create(s.slide(), s.state().csvName(), s.reason(), s.count(),
-                Math.round(s.seconds() * 100) / 100.0, s.peakMb())).toList();
-        spark.createDataFrame(data, schema).coalesce(1).write().mode(SaveMode.Overwrite).parquet(new Path(out, PARQUET).toString());
+    /**
+     * The same rows as a Parquet file, for querying a large cohort's outcome with Spark SQL or
+     * pandas. Written with parquet-hadoop (Spark's own dependency) under a temporary name and
+     * renamed, like status.csv; a Spark SQL job would cost the driver seconds of start-up for five columns.
+     */
+    private static void writeParquet(FileSystem fs, Configuration conf, Path out, List<SlideStatus> rows, String countColumn)
+            throws IOException {
+        MessageType schema = MessageTypeParser.parseMessageType("message status { required binary slide (UTF8); "
+                + "required binary status (UTF8); required binary reason (UTF8); required int64 " + countColumn + "; "
+                + "required double seconds; required int64 peak_mb; }");
+        Path target = new Path(out, PARQUET);
+        Path temp = new Path(out, "." + PARQUET + "." + UUID.randomUUID() + AtomicOutput.SUFFIX);
+        SimpleGroupFactory groups = new SimpleGroupFactory(schema);
+        try {
+            try (ParquetWriter<Group> w = ExampleParquetWriter.builder(HadoopOutputFile.fromPath(temp, conf))
+                    .withConf(conf).withType(schema).withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
+                    .withCompressionCodec(CompressionCodecName.SNAPPY).build()) {
+                for (SlideStatus s : rows) {
+                    w.write(groups.newGroup().append("slide", s.slide()).append("status", s.state().csvName())
+                            .append("reason", s.reason()).append(countColumn, s.count())
+                            .append("seconds", Math.round(s.seconds() * 100) / 100.0).append("peak_mb", s.peakMb()));
+                }
+            }
+            fs.delete(target, true);
+            if (!fs.rename(temp, target)) throw new IOException(temp + ": cannot rename to " + target);
+        } finally {
+            fs.delete(temp, false);
+        }
     }
 }

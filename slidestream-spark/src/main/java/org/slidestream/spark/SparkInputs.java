@@ -90,6 +90,14 @@ final class SparkInputs {
         return out;
     }
 
+    /**
+     * A job location as a Hadoop path: a URI as written, a path without a scheme on the local file
+     * system (as for the local engine), not on the cluster's default file system.
+     */
+    static Path hadoopPath(String location) {
+        return org.slidestream.pipeline.job.Job.isUri(location) ? new Path(location) : new Path(new java.io.File(location).toURI());
+    }
+
     private static boolean hidden(String rel) {
         for (String part : rel.split("/")) if (part.startsWith(".") || part.startsWith("_")) return true;
         return false;
