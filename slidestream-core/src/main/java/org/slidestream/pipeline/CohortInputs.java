@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Stream;
 
 /**
  * Turns command-line inputs into the slides of a cohort: slide files, folders (searched
@@ -51,15 +50,28 @@ public final class CohortInputs {
         return MANIFEST_ENDINGS.stream().anyMatch(n::endsWith);
     }
 
-    /** Slide files under a folder, recursively, skipping hidden entries, sorted by path. */
+    /**
+     * Slide files under a folder, recursively, skipping hidden entries, sorted by path. Symbolic links
+     * are followed (data folders on clusters often are links); a link back into the tree is skipped.
+     */
     public static List<Path> slideFilesIn(Path dir) throws IOException {
-        try (Stream<Path> s = Files.walk(dir)) {
-            return s.filter(Files::isRegularFile)
-                    .filter(p -> !isHidden(dir.relativize(p)))
-                    .filter(CohortInputs::isSlideFile)
-                    .sorted()
-                    .toList();
-        }
+        List<Path> found = new java.util.ArrayList<>();
+        Files.walkFileTree(dir, java.util.EnumSet.of(java.nio.file.FileVisitOption.FOLLOW_LINKS), Integer.MAX_VALUE,
+                new java.nio.file.SimpleFileVisitor<>() {
+                    @Override
+                    public java.nio.file.FileVisitResult visitFile(Path p, java.nio.file.attribute.BasicFileAttributes a) {
+                        if (a.isRegularFile() && !isHidden(dir.relativize(p)) && isSlideFile(p)) found.add(p);
+                        return java.nio.file.FileVisitResult.CONTINUE;
+                    }
+
+                    @Override
+                    public java.nio.file.FileVisitResult visitFileFailed(Path p, IOException e) throws IOException {
+                        if (e instanceof java.nio.file.FileSystemLoopException) return java.nio.file.FileVisitResult.CONTINUE;
+                        throw e;
+                    }
+                });
+        found.sort(null);
+        return List.copyOf(found);
     }
 
     private static boolean isHidden(Path rel) {

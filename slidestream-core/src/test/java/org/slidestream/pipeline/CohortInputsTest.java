@@ -28,6 +28,18 @@ class CohortInputsTest {
     }
 
     @Test
+    void symbolicLinksToFoldersAreFollowedAndLoopsSkipped() throws Exception {
+        Path data = Files.createDirectories(dir.resolve("data/sub"));
+        Files.writeString(data.resolve("s1.svs"), "");
+        Path other = Files.createDirectories(dir.resolve("other"));
+        Files.writeString(other.resolve("s2.tif"), "");
+        Files.createSymbolicLink(data.resolve("linked"), other);        // a linked subfolder
+        Files.createSymbolicLink(data.resolve("loop"), dir.resolve("data")); // a link back up the tree
+        Path link = Files.createSymbolicLink(dir.resolve("slides"), dir.resolve("data"));
+        assertThat(CohortInputs.resolve(List.of(link))).extracting(CohortSlide::id).containsExactly("s2", "s1");
+    }
+
+    @Test
     void csvManifestGivesPathsAndPerSlideOverrides() throws Exception {
         Files.writeString(dir.resolve("m.csv"), """
                 slide,mpp,min_tissue
