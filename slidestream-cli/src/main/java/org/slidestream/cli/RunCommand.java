@@ -75,6 +75,12 @@ public final class RunCommand implements Callable<Integer>, SlideCommand {
         }
         CohortProgress progress = new CohortProgress(err, job.task().countColumn());
         RunReport report = eng.run(job, progress);
+        if (report.slides().isEmpty()) {
+            // as the single commands do: an empty cohort is a mistake in the inputs, not a success
+            err.println(spec.qualifiedName() + ": " + jobFile.getFileName() + ": no slides found in " + job.inputs());
+            err.flush();
+            return Main.EXIT_FAILED;
+        }
         MemoryBudget budget = MemoryBudget.of(job.engine().maxMemory());
         progress.printSummary(report, budget);
         err.println("outputs in " + job.output() + " (status.csv: one row per slide)");

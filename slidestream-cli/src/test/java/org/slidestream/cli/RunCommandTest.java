@@ -90,4 +90,13 @@ class RunCommandTest {
         assertThat(r.err()).contains("no engine 'spark' on the class path (available: local); the Spark engine is the slidestream-spark jar");
         assertThat(Files.exists(dir.resolve("out"))).isFalse();
     }
+
+    @Test
+    void anEmptyCohortIsAFailureNamingTheInputs() throws Exception {
+        Files.createDirectories(dir.resolve("empty"));
+        Path job = job("inputs: [empty/]\noutput: out\nsteps: [describe]\n");
+        Run r = run("run", job.toString());
+        assertThat(r.code()).isEqualTo(Main.EXIT_FAILED);
+        assertThat(r.err()).contains("no slides found in").contains("empty");
+    }
 }
