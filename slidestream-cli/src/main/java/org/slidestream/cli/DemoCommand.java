@@ -56,7 +56,7 @@ public final class DemoCommand implements Callable<Integer>, SlideCommand {
         }
         err.println("    " + r.levels().size() + " levels, " + (r.bytes() >> 20) + " MiB");
         String[] common = memoryArgs();
-        err.println("2/3 detecting tissue (clam method) -> " + output.resolve("tissue"));
+        err.println("2/3 detecting tissue (CLAM's method) -> " + output.resolve("tissue"));
         err.flush();
         int t = sub(common, "tissue", slide.toString(), "-o", output.resolve("tissue").toString(), "--a-t", "1", "--overwrite");
         err.println("3/3 cutting 256 px patches at 20x with at least 50 % tissue, saved as JPEG -> " + output.resolve("patches"));

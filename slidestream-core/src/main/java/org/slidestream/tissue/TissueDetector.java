@@ -3,6 +3,8 @@ package org.slidestream.tissue;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.slidestream.image.PixelType;
 import org.slidestream.image.Raster;
 import org.slidestream.memory.MemoryBudget;
@@ -18,6 +20,8 @@ import org.slidestream.slide.SlideException;
  * contours and holes smaller than the area filters (CLAM's rules), and fill what is kept.
  */
 public final class TissueDetector {
+    private static final Logger LOG = LoggerFactory.getLogger(TissueDetector.class);
+
     /** Default segmentation resolution: about 8 micrometres per pixel (a 20x slide at 1/16). */
     public static final double DEFAULT_SEG_MPP = 8.0;
     /** Downsample used when a slide has no pixel size. */
@@ -88,7 +92,13 @@ public final class TissueDetector {
         try (Reservation r = budget.reserve(need, "tissue detection at " + w + "x" + h)) {
             Raster img = Raster.create(PixelType.UINT8, w, h, bands);
             slide.readRegion(req, img);
-            return new Segmentation(img, detect(img, sx, sy, level, params));
+            TissueMask mask = detect(img, sx, sy, level, params);
+            if (mask.regions().isEmpty() && mask.contoursTooSmall() > 0) {
+                // CLAM's a_t = 100 reference patches (26 Mpx of level 0) filters everything on a biopsy or a crop
+                LOG.warn("{}: no tissue kept: {} contour(s) found, all smaller than --a-t {} reference patches of {} px; "
+                        + "lower --a-t for small slides", slide.path().getFileName(), mask.contoursTooSmall(), params.aT(), params.refPatchSize());
+            }
+            return new Segmentation(img, mask);
         }
     }
 
@@ -98,10 +108,12 @@ public final class TissueDetector {
         int w = rgb.width(), h = rgb.height();
         boolean[] fg = classify(rgb, p);
         if (p.close() > 0) fg = Morphology.close(fg, w, h, p.close());
-        List<TissueRegion> kept = filter(Contours.find(fg, w, h), p, scaleX, scaleY);
+        List<Contours.Border> borders = Contours.find(fg, w, h);
+        List<TissueRegion> kept = filter(borders, p, scaleX, scaleY);
         boolean[] mask = new boolean[w * h];
         for (TissueRegion r : kept) Fill.region(r, mask, w, h);
-        return new TissueMask(w, h, scaleX, scaleY, level, mask, kept);
+        int outer = (int) borders.stream().filter(b -> !b.hole() && b.area() > 0).count();
+        return new TissueMask(w, h, scaleX, scaleY, level, mask, kept, outer - kept.size());
     }
 
     /** Foreground before closing, by method, with pen marks removed when asked. */

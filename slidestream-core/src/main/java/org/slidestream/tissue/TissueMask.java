@@ -26,8 +26,11 @@ public final class TissueMask {
     private final boolean[] mask;
     private final List<TissueRegion> regions;
     private final long[] sums; // (width + 1) x (height + 1) summed-area table
+    private final int contoursTooSmall;
 
-    TissueMask(int width, int height, double scaleX, double scaleY, int level, boolean[] mask, List<TissueRegion> regions) {
+    TissueMask(int width, int height, double scaleX, double scaleY, int level, boolean[] mask, List<TissueRegion> regions,
+               int contoursTooSmall) {
+        this.contoursTooSmall = contoursTooSmall;
         this.width = width;
         this.height = height;
         this.scaleX = scaleX;
@@ -117,5 +120,10 @@ public final class TissueMask {
         for (int i = 0; i < n; i++) c[i] = new Coordinate((xy[2 * i] + 0.5) * scaleX, (xy[2 * i + 1] + 0.5) * scaleY);
         c[n] = c[0];
         return gf.createLinearRing(c);
+    }
+
+    /** Contours of tissue found but dropped by the area filter ({@code a_t}). */
+    public int contoursTooSmall() {
+        return contoursTooSmall;
     }
 }
