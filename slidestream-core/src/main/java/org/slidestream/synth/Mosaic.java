@@ -77,6 +77,18 @@ final class Mosaic implements Painter {
         return n == 0 ? 0 : k / (double) n;
     }
 
+    /** Where output pixel (u, v) of a cell comes from in its patch, under one of the eight flips and rotations. */
+    private int[] source(int transform, int u, int v) {
+        int su = u, sv = v;
+        if ((transform & 4) != 0) {
+            su = v;
+            sv = u;
+        }
+        if ((transform & 1) != 0) su = cell - 1 - su;
+        if ((transform & 2) != 0) sv = cell - 1 - sv;
+        return new int[] {su, sv};
+    }
+
     @Override
     public void paint(Region r, Raster dest) {
         int w = r.width(), h = r.height();
@@ -91,12 +103,12 @@ final class Mosaic implements Painter {
             for (int cx = cx0; cx <= cx1; cx++) {
                 Region c = new Region(cx * cell, cy * cell, cell, cell).intersect(r);
                 Raster patch = null;
-                int transform = 0;
+                int transform = 0, px0 = 0, py0 = 0;
                 for (int y = c.y(); y < c.bottom(); y++) {
                     int o = (y - r.y()) * stride + (c.x() - r.x()) * 3;
                     for (int x = c.x(); x < c.right(); x++, o += 3) {
                         double depth = TissueField.at(field, shape[0], gx0, gy0, x, y);
-                        int grain = (int) (Noise.hash(seed, x, y) & 3) - 2;
+                        int grain = (Noise.pixel((int) seed, x, y) & 3) - 2;
                         int br = Procedural.BACKGROUND_R + grain, bg = Procedural.BACKGROUND_G + grain, bb = Procedural.BACKGROUND_B + grain;
                         if (depth <= 0) {
                             d[o] = (byte) br;
@@ -108,19 +120,21 @@ final class Mosaic implements Painter {
                             long hh = Noise.hash(seed ^ 0x3A05A1CL, cx, cy);
                             int[] at = patches.get((int) Math.floorMod(hh, (long) patches.size()));
                             transform = (int) (Noise.unit(hh, 1) * 8);
-                            patch = slide.readRegion(ReadRequest.atLevel(0, at[0], at[1], cell, cell));
+                            // read only the part of the patch this cell shows in the region
+                            int[] a = source(transform, c.x() - cx * cell, c.y() - cy * cell);
+                            int[] b = source(transform, c.right() - 1 - cx * cell, c.bottom() - 1 - cy * cell);
+                            px0 = Math.min(a[0], b[0]);
+                            py0 = Math.min(a[1], b[1]);
+                            int pw = Math.abs(a[0] - b[0]) + 1, ph = Math.abs(a[1] - b[1]) + 1;
+                            patch = slide.readRegion(ReadRequest.atLevel(0, at[0] + px0, at[1] + py0, pw, ph));
                         }
-                        int u = x - cx * cell, v = y - cy * cell;
-                        int su = u, sv = v;
-                        if ((transform & 4) != 0) { su = v; sv = u; }
-                        if ((transform & 1) != 0) su = cell - 1 - su;
-                        if ((transform & 2) != 0) sv = cell - 1 - sv;
-                        int si = (sv * cell + su) * 3;
-                        byte[] s = patch.bytes();
-                        double a = Math.min(1, depth / EDGE);
-                        d[o] = (byte) (int) Math.round(br + ((s[si] & 0xFF) - br) * a);
-                        d[o + 1] = (byte) (int) Math.round(bg + ((s[si + 1] & 0xFF) - bg) * a);
-                        d[o + 2] = (byte) (int) Math.round(bb + ((s[si + 2] & 0xFF) - bb) * a);
+                        int[] sp = source(transform, x - cx * cell, y - cy * cell);
+                        int si = ((sp[1] - py0) * patch.width() + sp[0] - px0) * 3;
+                        byte[] src = patch.bytes();
+                        double alpha = Math.min(1, depth / EDGE);
+                        d[o] = (byte) (int) Math.round(br + ((src[si] & 0xFF) - br) * alpha);
+                        d[o + 1] = (byte) (int) Math.round(bg + ((src[si + 1] & 0xFF) - bg) * alpha);
+                        d[o + 2] = (byte) (int) Math.round(bb + ((src[si + 2] & 0xFF) - bb) * alpha);
                     }
                 }
             }

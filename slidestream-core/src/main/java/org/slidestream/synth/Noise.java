@@ -14,6 +14,16 @@ final class Noise {
         return z ^ (z >>> 31);
     }
 
+    /** A cheap 32-bit hash of a pixel position, for grain (quality matters less than speed here). */
+    static int pixel(int seed, int x, int y) {
+        int h = seed + x * 0x9E3779B1 + y * 0x85EBCA77;
+        h ^= h >>> 15;
+        h *= 0x2C1B3C6D;
+        h ^= h >>> 12;
+        h *= 0x297A2D39;
+        return h ^ (h >>> 15);
+    }
+
     static long hash(long seed, long a, long b) {
         return mix(seed + a * 0x9E3779B97F4A7C15L + b * 0xD1B54A32D192ED03L);
     }

@@ -42,14 +42,26 @@ final class Procedural implements Painter {
         int gx0 = Math.floorDiv(r.x(), TissueField.GRID), gy0 = Math.floorDiv(r.y(), TissueField.GRID);
         byte[] d = dest.bytes();
         int stride = dest.width() * 3;
+        double[] rowField = new double[cols], rowTexture = new double[cols];
+        int pixelSeed = (int) Noise.mix(seed);
         for (int j = 0; j < h; j++) {
             int y = r.y() + j;
+            // interpolate the grid along y once per row, then along x per pixel
+            int gy = (y >> 3) - gy0;
+            double v = (y & 7) / 8.0;
+            for (int i = 0; i < cols; i++) {
+                int a = gy * cols + i, b = a + cols;
+                rowField[i] = field[a] + (field[b] - field[a]) * v;
+                rowTexture[i] = texture[a] + (texture[b] - texture[a]) * v;
+            }
             int o = j * stride;
             for (int i = 0; i < w; i++, o += 3) {
                 int x = r.x() + i;
-                double depth = TissueField.at(field, cols, gx0, gy0, x, y);
-                long ph = Noise.hash(seed, x, y);
-                int grain = (int) (ph & 7) - 3;
+                int gx = (x >> 3) - gx0;
+                double u = (x & 7) / 8.0;
+                double depth = rowField[gx] + (rowField[gx + 1] - rowField[gx]) * u;
+                int ph = Noise.pixel(pixelSeed, x, y);
+                int grain = (ph & 7) - 3;
                 if (depth <= 0) {
                     d[o] = (byte) (BACKGROUND_R + (grain >> 1));
                     d[o + 1] = (byte) (BACKGROUND_G + (grain >> 1));
@@ -57,7 +69,7 @@ final class Procedural implements Painter {
                     continue;
                 }
                 double a = Math.min(1, depth / EDGE);
-                double s = TissueField.at(texture, cols, gx0, gy0, x, y);
+                double s = rowTexture[gx] + (rowTexture[gx + 1] - rowTexture[gx]) * u;
                 // fibres: light to dense eosin, a little fine grain
                 double fine = ((ph >>> 8) & 15) - 7.5;
                 double rr = 238 - 30 * s + fine * 0.8, gg = 178 - 70 * s + fine, bb = 208 - 38 * s + fine * 0.8;
@@ -149,7 +161,7 @@ final class Procedural implements Painter {
                 if (lighten) {
                     put(d, o, (int) (cr * a), (int) (cg * a), (int) (cb * a), true);
                 } else {
-                    int grain = (int) (Noise.hash(grainSeed, x, y) & 31) - 16;
+                    int grain = (Noise.pixel((int) grainSeed, x, y) & 31) - 16;
                     put(d, o, (int) (255 - (255 - cr - grain) * a), (int) (255 - (255 - cg - grain) * a),
                             (int) (255 - (255 - cb - grain * 0.6) * a), false);
                 }
@@ -158,11 +170,14 @@ final class Procedural implements Painter {
     }
 
     private static void put(byte[] d, int o, int r, int g, int b, boolean max) {
-        int[] v = {r, g, b};
-        for (int k = 0; k < 3; k++) {
-            int old = d[o + k] & 0xFF, nv = clamp(v[k]);
-            d[o + k] = (byte) (max ? Math.max(old, nv) : Math.min(old, nv));
-        }
+        put(d, o, r, max);
+        put(d, o + 1, g, max);
+        put(d, o + 2, b, max);
+    }
+
+    private static void put(byte[] d, int o, int value, boolean max) {
+        int old = d[o] & 0xFF, nv = clamp(value);
+        d[o] = (byte) (max ? Math.max(old, nv) : Math.min(old, nv));
     }
 
     private static int clamp(double v) {

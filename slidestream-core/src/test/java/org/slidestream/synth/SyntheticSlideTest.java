@@ -7,6 +7,9 @@ import org.junit.jupiter.api.Test;
 import org.slidestream.image.PixelType;
 import org.slidestream.image.Raster;
 import org.slidestream.image.Region;
+import org.slidestream.slide.ReadRequest;
+import org.slidestream.slide.Slide;
+import org.slidestream.testing.SharedData;
 
 class SyntheticSlideTest {
 
@@ -84,5 +87,49 @@ class SyntheticSlideTest {
         assertThat(r.get(10, 10, 0)).isEqualTo(s.read(new Region(260, 160, 1, 1)).get(0, 0, 0));
         assertThat(SyntheticSlide.mppX()).isEqualTo(0.25);
         assertThatThrownBy(() -> SyntheticSlide.procedural(0, 10, 1)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void mosaicOfARealSlide() {
+        try (Slide src = Slide.open(SharedData.slide("cmu-1-small-region.svs"))) {
+            SyntheticSlide s = SyntheticSlide.fromSlide(src, 9000, 7000, 2);
+            assertThat(tissueFraction(s, 60)).isBetween(0.4, 0.6);
+            Region area = new Region(2000, 1500, 1400, 1100);
+            Raster whole = s.read(area);
+            Raster tiled = Raster.create(PixelType.UINT8, area.width(), area.height(), 3);
+            for (int y = 0; y < area.height(); y += 300) {
+                for (int x = 0; x < area.width(); x += 257) {
+                    Region r = new Region(area.x() + x, area.y() + y, Math.min(257, area.width() - x), Math.min(300, area.height() - y));
+                    tiled.copyFrom(s.read(r), 0, 0, x, y, r.width(), r.height());
+                }
+            }
+            assertThat(tiled.contentEquals(whole)).isTrue();
+            assertThat(SyntheticSlide.fromSlide(src, 9000, 7000, 2).read(area).contentEquals(whole)).isTrue();
+            // tissue pixels are the source's: H&E colours, mean close to the source's tissue
+            double[] mine = tissueMean(s.read(new Region(0, 0, 9000, 7000).intersect(new Region(1000, 1000, 3000, 3000))));
+            double[] theirs = tissueMean(src.readRegion(ReadRequest.atLevel(0, 0, 0, 2220, 2967)));
+            for (int c = 0; c < 3; c++) assertThat(mine[c]).as("band " + c).isCloseTo(theirs[c], org.assertj.core.data.Offset.offset(25.0));
+        }
+    }
+
+    @Test
+    void mosaicNeedsAnRgbSlide() {
+        try (Slide src = Slide.open(SharedData.slide("multi-channel-z-series.ome.tif"))) {
+            assertThatThrownBy(() -> SyntheticSlide.fromSlide(src, 1000, 1000, 1))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("8-bit RGB");
+        }
+    }
+
+    static double[] tissueMean(Raster r) {
+        double[] sum = new double[3];
+        long n = 0;
+        for (int i = 0; i < r.width() * r.height(); i++) {
+            if (!isTissue(r, i) || r.getAt(3 * i) > 235) continue;
+            for (int c = 0; c < 3; c++) sum[c] += r.getAt(3 * i + c);
+            n++;
+        }
+        assertThat(n).isGreaterThan(1000);
+        for (int c = 0; c < 3; c++) sum[c] /= n;
+        return sum;
     }
 }

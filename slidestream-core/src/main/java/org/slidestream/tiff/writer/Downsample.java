@@ -12,8 +12,26 @@ final class Downsample {
 
     /** The 2x2 average of the top-left {@code vw x vh} pixels of {@code t}: ceil(vw/2) x ceil(vh/2). */
     static Raster half(Raster t, int vw, int vh) {
+        return half(t, vw, vh, Raster.create(t.type(), (vw + 1) / 2, (vh + 1) / 2, t.bands()));
+    }
+
+    /** {@link #half(Raster, int, int)} into {@code out}, which has exactly the half's shape; every sample is written. */
+    static Raster half(Raster t, int vw, int vh, Raster out) {
         int hw = (vw + 1) / 2, hh = (vh + 1) / 2, b = t.bands(), w = t.width();
-        Raster out = Raster.create(t.type(), hw, hh, b);
+        if (out.width() != hw || out.height() != hh || out.bands() != b || out.type() != t.type()) {
+            throw new IllegalArgumentException("half of " + vw + "x" + vh + " does not fit " + out.width() + "x" + out.height());
+        }
+        switch (t.type()) {
+            case UINT8 -> {
+                halfBytes(t.bytes(), out.bytes(), w, vw, vh, b);
+                return out;
+            }
+            case UINT16 -> {
+                halfShorts(t.shorts(), out.shorts(), w, vw, vh, b);
+                return out;
+            }
+            default -> { }
+        }
         for (int y = 0; y < hh; y++) {
             int r0 = 2 * y * w, r1 = Math.min(2 * y + 1, vh - 1) * w;
             for (int x = 0; x < hw; x++) {
@@ -24,6 +42,38 @@ final class Downsample {
             }
         }
         return out;
+    }
+
+    /** The hot path: 8-bit samples, rows of {@code w} pixels of {@code b} samples. */
+    private static void halfBytes(byte[] s, byte[] d, int w, int vw, int vh, int b) {
+        int hw = (vw + 1) / 2, hh = (vh + 1) / 2;
+        for (int y = 0; y < hh; y++) {
+            int r0 = 2 * y * w * b, r1 = Math.min(2 * y + 1, vh - 1) * w * b;
+            int o = y * hw * b;
+            for (int x = 0; x < hw; x++) {
+                int i0 = r0 + 2 * x * b, i1 = r1 + 2 * x * b;
+                int step = 2 * x + 1 < vw ? b : 0;
+                for (int c = 0; c < b; c++, o++) {
+                    d[o] = (byte) (((s[i0 + c] & 0xFF) + (s[i0 + step + c] & 0xFF) + (s[i1 + c] & 0xFF) + (s[i1 + step + c] & 0xFF) + 2) >> 2);
+                }
+            }
+        }
+    }
+
+    private static void halfShorts(short[] s, short[] d, int w, int vw, int vh, int b) {
+        int hw = (vw + 1) / 2, hh = (vh + 1) / 2;
+        for (int y = 0; y < hh; y++) {
+            int r0 = 2 * y * w * b, r1 = Math.min(2 * y + 1, vh - 1) * w * b;
+            int o = y * hw * b;
+            for (int x = 0; x < hw; x++) {
+                int i0 = r0 + 2 * x * b, i1 = r1 + 2 * x * b;
+                int step = 2 * x + 1 < vw ? b : 0;
+                for (int c = 0; c < b; c++, o++) {
+                    d[o] = (short) (((s[i0 + c] & 0xFFFF) + (s[i0 + step + c] & 0xFFFF) + (s[i1 + c] & 0xFFFF)
+                            + (s[i1 + step + c] & 0xFFFF) + 2) >> 2);
+                }
+            }
+        }
     }
 
     private static void average(Raster t, Raster out, int i00, int i01, int i10, int i11, int o, int b) {

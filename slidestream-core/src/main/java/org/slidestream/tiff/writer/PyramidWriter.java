@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import org.slidestream.image.ImageInfo;
 import org.slidestream.image.PixelType;
 import org.slidestream.image.Raster;
@@ -52,6 +53,13 @@ final class PyramidWriter {
     private final long totalTiles;
 
     private final ArrayDeque<Pending> inFlight = new ArrayDeque<>();
+    /**
+     * Full tiles and full half tiles to reuse: their number is bounded by the tiles in flight, and
+     * reusing them keeps the garbage collector (and so the heap) quiet on long runs. Every sample of
+     * a reused raster is overwritten (read or copied, then padded), so reuse never shows in the file.
+     */
+    private final ConcurrentLinkedQueue<Raster> spareTiles = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Raster> spareHalves = new ConcurrentLinkedQueue<>();
     private FileChannel out;
     private long position;
     private long written;
@@ -133,7 +141,7 @@ final class PyramidWriter {
     /** Tiles in flight: enough to keep every thread busy, fewer when the budget is small. */
     private int windowFor(WriteContext ctx, long full) {
         int wanted = 2 * ctx.threads() + 2;
-        long perEntry = full + full / 4;
+        long perEntry = 2 * full + full / 4;  // encoded bytes and half in flight, a spare tile
         long fixed = fixedBytes(full);
         long affordable = (ctx.budget().total() / 2 - fixed) / perEntry;
         return (int) Math.max(1, Math.min(wanted, affordable));
@@ -148,7 +156,7 @@ final class PyramidWriter {
     /** Bytes to reserve from the budget for the whole write. */
     long reservation() {
         long full = Raster.byteSize(info.pixelType(), tile, tile, info.bands());
-        return fixedBytes(full) + window * (full + full / 4);
+        return fixedBytes(full) + window * (2 * full + full / 4);
     }
 
     boolean bigTiff() { return big; }
@@ -223,7 +231,7 @@ final class PyramidWriter {
 
     private Done levelZero(int plane, int tx, int ty) {
         Region r = new Region(tx * tile, ty * tile, Math.min(tile, levelW[0] - tx * tile), Math.min(tile, levelH[0] - ty * tile));
-        Raster t = Raster.create(info.pixelType(), tile, tile, info.bands());
+        Raster t = spareTile();
         if (r.width() == tile && r.height() == tile) {
             source.read(plane, r, t);
         } else {
@@ -236,13 +244,14 @@ final class PyramidWriter {
     }
 
     private Done combine(int k, int tx, int ty, List<CompletableFuture<Done>> kids, int[] dxs, int[] dys) {
-        Raster t = Raster.create(info.pixelType(), tile, tile, info.bands());
+        Raster t = spareTile();
         int half = tile / 2;
         for (int i = 0; i < kids.size(); i++) {
             Done d = kids.get(i).join();
             Raster h = d.half;
             d.half = null;
             t.copyFrom(h, 0, 0, dxs[i] * half, dys[i] * half, h.width(), h.height());
+            if (h.width() == half && h.height() == half) spareHalves.add(h);
         }
         int vw = Math.min(tile, levelW[k] - tx * tile), vh = Math.min(tile, levelH[k] - ty * tile);
         Downsample.pad(t, vw, vh);
@@ -251,14 +260,23 @@ final class PyramidWriter {
 
     private Done finish(Raster t, int k, int vw, int vh) {
         Done d = new Done();
-        if (k < top()) d.half = Downsample.half(t, vw, vh);
+        if (k < top()) {
+            Raster spare = vw == tile && vh == tile ? spareHalves.poll() : null;
+            d.half = spare != null ? Downsample.half(t, vw, vh, spare) : Downsample.half(t, vw, vh);
+        }
         d.encoded = new byte[images][];
         if (images == 1) {
             d.encoded[0] = encoder.encode(t);
         } else {
             for (int c = 0; c < images; c++) d.encoded[c] = encoder.encode(t.band(c));
         }
+        spareTiles.add(t);
         return d;
+    }
+
+    private Raster spareTile() {
+        Raster t = spareTiles.poll();
+        return t != null ? t : Raster.create(info.pixelType(), tile, tile, info.bands());
     }
 
     private void writeOldest() throws IOException {
