@@ -64,10 +64,18 @@ public final class Ifd {
         return file.read(e.position(), (int) (e.count() * typeSize(e.type())), "IFD " + index + " tag " + e.tag());
     }
 
+    /** Most values read from one tag at once (whatever its count claims): 128 MiB of longs. */
+    static final int MAX_VALUES = 1 << 24;
+
     /** Integer values of a tag (any integer type; rationals and floats truncated), or null when absent. */
     long[] longs(int tag) {
+        return longs(tag, MAX_VALUES);
+    }
+
+    /** The first {@code max} (at most) integer values of a tag, or null when absent. */
+    long[] longs(int tag, long max) {
         Entry e = entries.get(tag);
-        return e == null ? null : longs(e, (int) e.count());
+        return e == null ? null : longs(e, (int) Math.min(Math.min(e.count(), max), MAX_VALUES));
     }
 
     private long[] longs(Entry e, int n) {

@@ -120,7 +120,7 @@ public final class OmeTiffOpener implements SlideOpener {
         }
         Map<String, String> props = new TreeMap<>();
         TiffFormats.tiffProperties(ifds.get(0), props);
-        props.remove("tiff.ImageDescription"); // the OME-XML: large, and in ome.xml below only if asked for
+        props.remove("tiff.ImageDescription"); // the OME-XML itself: can be megabytes; its content is in the metadata
         props.put("openslide.vendor", "ome-tiff");
         props.put("ome.DimensionOrder", ome.dimensionOrder());
         props.put("ome.Type", ome.type());

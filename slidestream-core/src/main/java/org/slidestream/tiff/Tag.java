@@ -24,6 +24,7 @@ final class Tag {
     static final int DATE_TIME = 306;
     static final int ARTIST = 315;
     static final int PREDICTOR = 317;
+    static final int COLOR_MAP = 320;
     static final int TILE_WIDTH = 322;
     static final int TILE_LENGTH = 323;
     static final int TILE_OFFSETS = 324;

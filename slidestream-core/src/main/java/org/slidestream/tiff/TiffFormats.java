@@ -8,7 +8,7 @@ import org.slidestream.image.PixelType;
 import org.slidestream.slide.LevelInfo;
 import org.slidestream.slide.SlideException;
 
-/** Helpers the TIFF-based openers share: probing the first IFD, OpenSlide-style properties, resolution. */
+/** What the TIFF-based openers share: probing the first IFD, OpenSlide-style properties, resolution. */
 final class TiffFormats {
     private TiffFormats() {}
 
@@ -95,7 +95,7 @@ final class TiffFormats {
 
     /** Channel names of a TIFF image of {@code bands} samples. */
     static List<String> channelNames(TiffImage img) {
-        if (img.bands == 3 && (img.photometric == TiffImage.PHOTOMETRIC_RGB || img.photometric == TiffImage.PHOTOMETRIC_YCBCR)) {
+        if (img.bands == 3 && rgbLike(img.photometric)) {
             return List.of("R", "G", "B");
         }
         if (img.bands == 1) return List.of("gray");
@@ -105,7 +105,12 @@ final class TiffFormats {
     /** 8-bit RGB (brightfield): white background. */
     static boolean brightfield(TiffImage img) {
         return img.type == PixelType.UINT8 && img.bands == 3
-                && (img.photometric == TiffImage.PHOTOMETRIC_RGB || img.photometric == TiffImage.PHOTOMETRIC_YCBCR);
+                && rgbLike(img.photometric);
+    }
+
+    private static boolean rgbLike(int photometric) {
+        return photometric == TiffImage.PHOTOMETRIC_RGB || photometric == TiffImage.PHOTOMETRIC_YCBCR
+                || photometric == TiffImage.PHOTOMETRIC_PALETTE;
     }
 
     /** Whether {@code img} is a reduced version of {@code base}: same samples, smaller, same aspect within rounding. */

@@ -31,6 +31,8 @@ final class TiffImage {
     static final int PHOTOMETRIC_YCBCR = 6;
     /** Largest decoded tile or strip we accept (a Java array; a budget check comes on top). */
     private static final int JP2K_LIBVIPS = 33004;
+    /** Uncompressed strips larger than this are read in pieces of whole rows. */
+    private static final long SPLIT_STRIP_BYTES = 1L << 20;
     private static final long MAX_BLOCK_BYTES = Integer.MAX_VALUE - 64;
 
     private final Ifd ifd;
@@ -54,6 +56,8 @@ final class TiffImage {
     private final long[] offsets;
     private final long[] counts;
     private final byte[] jpegTables;
+    /** RGB triplets of a palette-colour image's 256 indices, or null. */
+    private final byte[] palette;
     private final ByteOrder order;
 
     private TiffImage(Ifd ifd, PixelType typeOverride) {
@@ -69,7 +73,7 @@ final class TiffImage {
         long spp = ifd.longValue(Tag.SAMPLES_PER_PIXEL, 1);
         if (spp < 1 || spp > 1024) throw corrupt(where + ": SamplesPerPixel " + spp);
         samples = (int) spp;
-        long[] bps = ifd.longs(Tag.BITS_PER_SAMPLE);
+        long[] bps = ifd.longs(Tag.BITS_PER_SAMPLE, samples);
         int bits = bps == null || bps.length == 0 ? 1 : (int) bps[0];
         if (bps != null) {
             for (long b : bps) if (b != bits) throw unsupported(where + ": different BitsPerSample per sample");
@@ -107,10 +111,21 @@ final class TiffImage {
             case PHOTOMETRIC_YCBCR -> {
                 if (!jpeg && !compression.isJpeg2000()) throw unsupported(where + ": YCbCr samples without JPEG compression");
             }
-            case PHOTOMETRIC_PALETTE -> throw unsupported(where + ": palette-colour images");
+            case PHOTOMETRIC_PALETTE -> {
+                if (type != PixelType.UINT8 || samples != 1) throw unsupported(where + ": palette-colour images of " + bits + "-bit samples");
+            }
             default -> throw unsupported(where + ": photometric interpretation " + photometric);
         }
-        bands = photometric == PHOTOMETRIC_RGB && samples > 3 ? 3 : samples;
+        bands = photometric == PHOTOMETRIC_PALETTE ? 3 : photometric == PHOTOMETRIC_RGB && samples > 3 ? 3 : samples;
+        if (photometric == PHOTOMETRIC_PALETTE) {
+            long[] map = ifd.longs(Tag.COLOR_MAP, 3 * 256);
+            if (map == null || map.length < 3 * 256) throw corrupt(where + ": palette-colour image without a 256-entry ColorMap");
+            palette = new byte[3 * 256];
+            // 16-bit map entries to 8 bits, as libtiff's RGBA interface does for 16-bit maps
+            for (int i = 0; i < 256; i++) for (int c = 0; c < 3; c++) palette[3 * i + c] = (byte) (map[c * 256 + i] >> 8);
+        } else {
+            palette = null;
+        }
         if ((jpeg || compression.isJpeg2000()) && planar == 2 && samples > 1 && photometric != PHOTOMETRIC_RGB && photometric != PHOTOMETRIC_MIN_IS_BLACK) {
             throw unsupported(where + ": separate-plane JPEG with photometric " + photometric);
         }
@@ -120,30 +135,61 @@ final class TiffImage {
         if (compression.isJpeg2000() && type.bytes() > 2) throw unsupported(where + ": JPEG 2000 with " + bits + "-bit samples");
 
         tiled = ifd.has(Tag.TILE_WIDTH) || ifd.has(Tag.TILE_OFFSETS);
+        long[] blockOffsets, blockCounts;
+        int th;
+        int planes = planar == 2 ? samples : 1;
+        long needed;
         if (tiled) {
-            long tw = ifd.longValue(Tag.TILE_WIDTH, -1), th = ifd.longValue(Tag.TILE_LENGTH, -1);
-            if (tw <= 0 || th <= 0 || tw > 65_536 || th > 65_536) throw corrupt(where + ": tile size " + tw + "x" + th);
+            long tw = ifd.longValue(Tag.TILE_WIDTH, -1), tl = ifd.longValue(Tag.TILE_LENGTH, -1);
+            if (tw <= 0 || tl <= 0 || tw > 65_536 || tl > 65_536) throw corrupt(where + ": tile size " + tw + "x" + tl);
             tileWidth = (int) tw;
-            tileHeight = (int) th;
-            offsets = ifd.longs(Tag.TILE_OFFSETS);
-            counts = ifd.longs(Tag.TILE_BYTE_COUNTS);
+            th = (int) tl;
+            needed = (long) Math.ceilDiv(width, tileWidth) * Math.ceilDiv(height, th) * planes;
+            // Only the values the grid needs are read, whatever count the tag claims.
+            blockOffsets = ifd.longs(Tag.TILE_OFFSETS, needed);
+            blockCounts = ifd.longs(Tag.TILE_BYTE_COUNTS, needed);
         } else {
             long rps = ifd.longValue(Tag.ROWS_PER_STRIP, height);
             if (rps <= 0 || rps > height) rps = height;
             tileWidth = width;
-            tileHeight = (int) rps;
-            offsets = ifd.longs(Tag.STRIP_OFFSETS);
-            counts = ifd.longs(Tag.STRIP_BYTE_COUNTS);
+            th = (int) rps;
+            needed = (long) Math.ceilDiv(height, th) * planes;
+            blockOffsets = ifd.longs(Tag.STRIP_OFFSETS, needed);
+            blockCounts = ifd.longs(Tag.STRIP_BYTE_COUNTS, needed);
         }
+        String kind = tiled ? "tile" : "strip";
+        if (blockOffsets == null) throw corrupt(where + ": no " + kind + " offsets");
+        if (blockCounts == null) throw corrupt(where + ": no " + kind + " byte counts");
+        if (blockOffsets.length < needed || blockCounts.length < needed) {
+            throw corrupt(where + ": " + Math.min(blockOffsets.length, blockCounts.length) + " " + kind + " offsets/byte counts for "
+                    + needed + " " + kind + "s");
+        }
+        long rowBytes = (long) width * (planar == 2 ? 1 : samples) * type.bytes();
+        if (!tiled && compression == Compression.NONE && rowBytes * th > SPLIT_STRIP_BYTES) {
+            // Uncompressed rows are addressable: read a large strip as several smaller ones, so that a
+            // one-strip image (kidney-48-5.tif, many scanners' exports) is read and cached in pieces.
+            int rows = (int) Math.max(1, Math.min(th, SPLIT_STRIP_BYTES / rowBytes));
+            while (th % rows != 0) rows--;
+            int origDown = Math.ceilDiv(height, th), down = Math.ceilDiv(height, rows);
+            long[] o = new long[down * planes], c = new long[down * planes];
+            for (int p = 0; p < planes; p++) {
+                for (int v = 0; v < down; v++) {
+                    long row = (long) v * rows;
+                    int strip = p * origDown + (int) (row / th);
+                    long within = (row % th) * rowBytes;
+                    o[p * down + v] = blockOffsets[strip] + within;
+                    c[p * down + v] = blockCounts[strip] == 0 ? 0 : Math.max(0, Math.min(rows * rowBytes, blockCounts[strip] - within));
+                }
+            }
+            blockOffsets = o;
+            blockCounts = c;
+            th = rows;
+        }
+        tileHeight = th;
+        offsets = blockOffsets;
+        counts = blockCounts;
         tilesAcross = Math.ceilDiv(width, tileWidth);
         tilesDown = Math.ceilDiv(height, tileHeight);
-        long blocks = (long) tilesAcross * tilesDown * (planar == 2 ? samples : 1);
-        String kind = tiled ? "tile" : "strip";
-        if (offsets == null) throw corrupt(where + ": no " + kind + " offsets");
-        if (counts == null) throw corrupt(where + ": no " + kind + " byte counts");
-        if (offsets.length < blocks || counts.length < blocks) {
-            throw corrupt(where + ": " + Math.min(offsets.length, counts.length) + " " + kind + " offsets/byte counts for " + blocks + " " + kind + "s");
-        }
         long blockBytes = (long) tileWidth * tileHeight * (planar == 2 ? 1 : samples) * type.bytes();
         if (blockBytes > MAX_BLOCK_BYTES) throw unsupported(where + ": " + kind + "s of " + blockBytes + " bytes are too large");
         jpegTables = jpeg ? ifd.bytes(Tag.JPEG_TABLES) : null;
@@ -227,6 +273,7 @@ final class TiffImage {
             if (planar == 1 || samples == 1) {
                 Raster r = decodeBlock(index, samples, jpeg, jpeg2000, what);
                 if (r == null) return null;
+                if (palette != null) return expandPalette(r);
                 return bands == samples ? r : firstBands(r);
             }
             Raster out = Raster.create(type, tileWidth, tileHeight, bands);
@@ -293,6 +340,18 @@ final class TiffImage {
             case UINT32 -> { int[] a = r.ints(); for (int i = 0; i < a.length; i++) a[i] = ~a[i]; }
             default -> throw new IllegalStateException("min-is-white " + r.type());
         }
+    }
+
+    private Raster expandPalette(Raster indices) {
+        Raster out = Raster.create(PixelType.UINT8, indices.width(), indices.height(), 3);
+        byte[] in = indices.bytes(), o = out.bytes();
+        for (int i = 0, n = indices.width() * indices.height(); i < n; i++) {
+            int p = 3 * (in[i] & 0xFF);
+            o[3 * i] = palette[p];
+            o[3 * i + 1] = palette[p + 1];
+            o[3 * i + 2] = palette[p + 2];
+        }
+        return out;
     }
 
     /** The first {@link #bands} bands of a tile with extra samples (alpha). */

@@ -53,6 +53,7 @@ final class TiffSlide implements Slide {
     private final Jpeg2000Codec jpeg2000;
     private final Object identity = new Object();
     private final double background;
+    private final long[] maxTileBytes;
     private volatile boolean closed;
 
     TiffSlide(TiffFile file, SlideOptions options, SlideMetadata metadata, List<Level> levels, Map<String, TiffImage> associated) {
@@ -66,6 +67,12 @@ final class TiffSlide implements Slide {
         this.jpeg = Codecs.jpeg(options.allowNatives());
         this.jpeg2000 = Codecs.jpeg2000(options.allowNatives());
         this.background = metadata.background();
+        this.maxTileBytes = new long[levels.size()];
+        for (int l = 0; l < levels.size(); l++) {
+            for (List<Part> plane : levels.get(l).planes()) {
+                for (Part p : plane) maxTileBytes[l] = Math.max(maxTileBytes[l], p.image().tileBytes());
+            }
+        }
     }
 
     @Override public Path path() { return file.path(); }
@@ -156,9 +163,7 @@ final class TiffSlide implements Slide {
 
     /** Largest decoded tile of a level, reserved while tiles are in flight. */
     long maxTileBytes(int level) {
-        long max = 0;
-        for (List<Part> plane : levels.get(level).planes()) for (Part p : plane) max = Math.max(max, p.image().tileBytes());
-        return max;
+        return maxTileBytes[level];
     }
 
     /**

@@ -99,11 +99,19 @@ class GenericTiffTest {
                 'float32-be-tiles.tif': (rng.standard_normal((H, W, 2)).astype(np.float32), dict(tile=(64, 64), byteorder='>', compression='zlib', photometric='minisblack', planarconfig='contig')),
                 'rgb-pred.tif': (rgb, dict(compression='zlib', predictor=True, tile=(80, 96))),
                 'lzma.tif': (rgb, dict(compression='lzma')),
+                'rgba.tif': (np.dstack([rgb, np.full((H, W), 200, np.uint8)]), dict(tile=(64, 64), photometric='rgb', extrasamples=['unassalpha'])),
             }
+            idx = (smooth((H, W), 127)).astype(np.uint8)
+            cmap = np.stack([np.arange(256) * 257, (255 - np.arange(256)) * 257, (np.arange(256) * 7 % 256) * 256 + 13]).astype(np.uint16)
+            tifffile.imwrite(out + '/palette.tif', idx, photometric='palette', colormap=cmap, rowsperstrip=32, compression='zlib')
+            pal = np.stack([(cmap[c][idx] >> 8).astype(np.uint8) for c in range(3)], -1)
+            open(out + '/palette.tif.raw', 'wb').write(pal.tobytes())
+            print('palette.tif', H, W, 3, 'uint8')
             for name, (a, kw) in cases.items():
                 stored = a.transpose(2, 0, 1) if kw.get('planarconfig') == 'separate' else a
                 tifffile.imwrite(out + '/' + name, stored, **kw)
                 ref = a if a.ndim == 3 else a[:, :, None]
+                if name == 'rgba.tif': ref = ref[:, :, :3]
                 open(out + '/' + name + '.raw', 'wb').write(np.ascontiguousarray(ref.astype(ref.dtype.newbyteorder('<'))).tobytes())
                 print(name, ref.shape[0], ref.shape[1], ref.shape[2], ref.dtype.name)
             """;
@@ -190,7 +198,7 @@ class GenericTiffTest {
 
     static Stream<String> tifffileFiles() {
         return Stream.of("separate.tif", "separate-strips.tif", "int8.tif", "int16-be.tif", "uint16-pred-strips.tif", "uint32.tif",
-                "int32.tif", "float32-strips.tif", "float32-be-tiles.tif", "rgb-pred.tif");
+                "int32.tif", "float32-strips.tif", "float32-be-tiles.tif", "rgb-pred.tif", "palette.tif", "rgba.tif");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -211,6 +219,18 @@ class GenericTiffTest {
                     assertThat(one.get(x, y, 0)).isEqualTo(ours.get(30 + x, 20 + y, ch));
                 }
             }
+        }
+    }
+
+    @Test
+    void singleStripKidneyIsReadInPieces() throws IOException {
+        try (Slide s = Slide.open(SharedData.slide("kidney-48-5.tif"), options())) {
+            assertThat(s.metadata().format()).isEqualTo("generic-tiff");
+            assertThat(s.levels()).hasSize(1);
+            // One uncompressed strip of 901 rows (4 MB), read as 17 strips of 53 rows.
+            assertThat(s.level(0).tileHeight()).isEqualTo(53);
+            Raster all = s.readRegion(ReadRequest.atLevel(0, 0, 0, 1493, 901));
+            assertThat(all.bytes()).isEqualTo(Files.readAllBytes(dir.resolve("none.tif.0.raw")));
         }
     }
 
@@ -268,6 +288,40 @@ class GenericTiffTest {
             Raster edge = s.readRegion(ReadRequest.atDownsample(5.5, -550, 0, 40, 10));
             assertThat(edge.get(0, 0, 0)).isEqualTo(255);
             assertThat(edge.get(5, 5, 1)).isEqualTo(255);
+        }
+    }
+
+    /** The exact 2-D box average of level pixels over an output pixel's footprint. */
+    private static double boxAverage(Raster level, double x0, double y0, double f, int band) {
+        double sum = 0;
+        for (int j = (int) Math.floor(y0); j < Math.ceil(y0 + f); j++) {
+            for (int i = (int) Math.floor(x0); i < Math.ceil(x0 + f); i++) {
+                double w = (Math.min(x0 + f, i + 1) - Math.max(x0, i)) * (Math.min(y0 + f, j + 1) - Math.max(y0, j));
+                sum += w * level.get(i, j, band);
+            }
+        }
+        return sum / (f * f);
+    }
+
+    @Test
+    void downsampledReadsOf16BitAndFloatImages() {
+        for (String name : new String[] {"u16.tif", "f32.tif"}) {
+            try (Slide s = Slide.open(dir.resolve(name), options())) {
+                double d = 2.75;
+                int best = s.bestLevelForDownsample(d);
+                double ds = s.level(best).downsample(), f = d / ds;
+                Raster level = s.readRegion(ReadRequest.atLevel(best, 0, 0, s.level(best).width(), s.level(best).height()));
+                Raster out = s.readRegion(ReadRequest.atDownsample(d, 123, 77, 90, 60));
+                for (int y = 0; y < 60; y++) {
+                    for (int x = 0; x < 90; x++) {
+                        for (int b = 0; b < 3; b++) {
+                            double e = boxAverage(level, 123 / ds + x * f, 77 / ds + y * f, f, b);
+                            double tolerance = s.metadata().pixelType().isFloat() ? 1e-5 : 0.5 + 1e-6;
+                            assertThat(Math.abs(out.get(x, y, b) - e)).as("%s %d,%d", name, x, y).isLessThanOrEqualTo(tolerance);
+                        }
+                    }
+                }
+            }
         }
     }
 

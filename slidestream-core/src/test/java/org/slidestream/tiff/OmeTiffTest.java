@@ -41,8 +41,8 @@ class OmeTiffTest {
             rgb = np.stack([((np.sin(x / 17.0 + c) + 1) * 120 + 10).astype(np.uint8) for c in range(3)], -1)
             zs = np.stack([(np.sin(x / 5.0) * np.cos(y / (3.0 + z))).astype(np.float32) for z in range(4)])
             def pyramid(name, data, axes, levels, meta, **kw):
-                bo = kw.pop('byteorder', None)
-                with tifffile.TiffWriter(out + '/' + name, ome=True, byteorder=bo) as tif:
+                bo, big = kw.pop('byteorder', None), kw.pop('bigtiff', False)
+                with tifffile.TiffWriter(out + '/' + name, ome=True, byteorder=bo, bigtiff=big) as tif:
                     m = dict(axes=axes, **meta)
                     tif.write(data, subifds=levels - 1, metadata=m, **kw)
                     ref = [data]
@@ -56,6 +56,7 @@ class OmeTiffTest {
             pyramid('channels.ome.tif', chans, 'CYX', 3, dict(Channel=dict(Name=['DAPI', 'CD3', 'CD8']), PhysicalSizeX=0.325,
                     PhysicalSizeY=0.325, PhysicalSizeXUnit='µm', PhysicalSizeYUnit='µm'), tile=(64, 64), compression='zlib')
             pyramid('rgb.ome.tif', rgb, 'YXS', 2, dict(PhysicalSizeX=500, PhysicalSizeXUnit='nm', PhysicalSizeY=0.5), tile=(64, 64), photometric='rgb')
+            pyramid('big.ome.tif', chans, 'CYX', 3, dict(), tile=(64, 64), bigtiff=True, byteorder='>', compression='zlib', predictor=True)
             pyramid('z.ome.tif', zs, 'ZYX', 1, dict(PhysicalSizeZ=2.0), compression='zlib', predictor=False, byteorder='>')
             """;
 
@@ -128,6 +129,22 @@ class OmeTiffTest {
             }
             Raster outside = s.readRegion(ReadRequest.atLevel(1, 990, 0, 30, 5).withChannel(1));
             assertThat(outside.get(29, 0, 0)).isZero();
+        }
+    }
+
+    @Test
+    void bigTiffBigEndianPyramid() throws IOException {
+        try (Slide s = Slide.open(dir.resolve("big.ome.tif"), options())) {
+            assertThat(((TiffSlide) s).file().isBigTiff()).isTrue();
+            assertThat(s.levels()).hasSize(3);
+            for (int l = 0; l < 3; l++) {
+                byte[] ref = Files.readAllBytes(dir.resolve("big.ome.tif." + l + ".raw"));
+                int n = s.level(l).width() * s.level(l).height() * 2;
+                for (int c = 0; c < 3; c++) {
+                    assertThat(plane(s, l, c, 0).toBytes(ByteOrder.LITTLE_ENDIAN)).as("level %d channel %d", l, c)
+                            .isEqualTo(Arrays.copyOfRange(ref, c * n, (c + 1) * n));
+                }
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 package org.slidestream.tiff.codec;
 
+import java.io.EOFException;
 import javax.imageio.stream.ImageInputStreamImpl;
 
 /**
@@ -8,15 +9,28 @@ import javax.imageio.stream.ImageInputStreamImpl;
  */
 final class ByteArrayImageInputStream extends ImageInputStreamImpl {
     private final byte[] data;
+    private final boolean eofIsError;
 
     ByteArrayImageInputStream(byte[] data) {
+        this(data, false);
+    }
+
+    /**
+     * @param eofIsError single-byte reads past the end throw {@link EOFException} instead of returning
+     *                   -1: JJ2000's packet-header bit reader takes -1 for a byte of ones and, on a
+     *                   damaged codestream, counts those bits for ever
+     */
+    ByteArrayImageInputStream(byte[] data, boolean eofIsError) {
         this.data = data;
+        this.eofIsError = eofIsError;
     }
 
     @Override
-    public int read() {
+    public int read() throws EOFException {
         bitOffset = 0;
-        return streamPos < data.length ? data[(int) streamPos++] & 0xFF : -1;
+        if (streamPos < data.length) return data[(int) streamPos++] & 0xFF;
+        if (eofIsError) throw new EOFException("JPEG 2000 codestream ends inside a packet");
+        return -1;
     }
 
     @Override

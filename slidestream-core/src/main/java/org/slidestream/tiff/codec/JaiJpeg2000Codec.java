@@ -22,14 +22,30 @@ final class JaiJpeg2000Codec implements Jpeg2000Codec {
 
     @Override public String name() { return "jai-imageio"; }
 
+    /**
+     * Refuses a codestream with two 0xFF bytes in a row after its first SOD. Bit stuffing makes that
+     * impossible in valid packet data, and JJ2000's packet-header bit reader, meeting it, returns one
+     * bits for ever (it never refills its look-ahead byte), so a damaged tile would hang the reader.
+     */
+    static void requireNoDoubleFf(byte[] cs) {
+        int i = 0;
+        while (i + 1 < cs.length && !((cs[i] & 0xFF) == 0xFF && (cs[i + 1] & 0xFF) == 0x93)) i++;
+        for (i += 2; i + 1 < cs.length; i++) {
+            if (cs[i] == (byte) 0xFF && cs[i + 1] == (byte) 0xFF) {
+                throw new CodecException("damaged JPEG 2000 data: bytes FF FF at " + i + " inside the packet data");
+            }
+        }
+    }
+
     @Override
     public void decode(byte[] codestream, JpegColour colour, Raster dest) {
         Jpeg2000Header h = Jpeg2000Header.parse(codestream);
         Jpeg2000Samples.requireFits(h.width(), h.height(), h.components(), h.precision(), dest);
+        requireNoDoubleFf(codestream);
         J2KImageReader reader = readers.borrow();
         java.awt.image.Raster decoded;
         try {
-            reader.setInput(new ByteArrayImageInputStream(codestream), true, true);
+            reader.setInput(new ByteArrayImageInputStream(codestream, true), true, true);
             decoded = reader.readRaster(0, null);
             // No setInput(null) afterwards: JJ2000 fails on it. The idle reader keeps one codestream.
         } catch (IOException | RuntimeException e) {
