@@ -85,18 +85,10 @@ class RegisterJobTest {
         assertThat(Double.parseDouble(row[3])).isGreaterThan(Double.parseDouble(row[2]));
         assertThat(Double.parseDouble(row[6])).isLessThan(0.5); // TRE in um (0.5 um pixels)
         assertThat(messages).anyMatch(m -> m.startsWith("round1: registered"));
-    }
-
-    @Test
-    void registeredPixelsMatchTheReference() throws IOException {
-        Path out = dir.resolve("pixels");
-        job(false, new ArrayList<>()).run(files.get(0), files.subList(1, 2), out);
+        // the registered nuclear channel matches the reference's, pixel for pixel
         try (Slide ref = Slide.open(files.get(0)); Slide reg = Slide.open(out.resolve("round1.registered.ome.tif"))) {
-            Region mid = new Region(256, 256, 256, 256);
-            Raster a = ref.readRegion(org.slidestream.slide.ReadRequest.atLevel(0, 256, 256, 256, 256).withChannel(0));
-            Raster b = reg.readRegion(org.slidestream.slide.ReadRequest.atLevel(0, 256, 256, 256, 256).withChannel(0));
-            Gray ga = gray(a), gb = gray(b);
-            assertThat(QualityControl.ncc(ga, gb)).as("NCC of the nuclear channel in " + mid).isGreaterThan(0.9);
+            var req = org.slidestream.slide.ReadRequest.atLevel(0, 256, 256, 256, 256).withChannel(0);
+            assertThat(QualityControl.ncc(gray(ref.readRegion(req)), gray(reg.readRegion(req)))).isGreaterThan(0.9);
         }
     }
 
