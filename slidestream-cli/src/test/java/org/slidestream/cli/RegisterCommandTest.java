@@ -64,11 +64,17 @@ class RegisterCommandTest {
     void aFailedRoundExitsOneAndTheOthersAreRegistered() throws IOException {
         Path out = dir.resolve("partial");
         SynthCommandTest.Run r = run("register", rounds.resolve("round0.ome.tif").toString(), dir.resolve("nope.ome.tif").toString(),
-                rounds.resolve("round2.ome.tif").toString(), "--no-images", "--qc-side", "320", "--model", "rigid", "-o", out.toString());
+                rounds.resolve("round2.ome.tif").toString(), "--no-images", "--qc-full", "--qc-side", "320", "--model", "rigid", "-o", out.toString());
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.err()).contains("nope: failed: ").contains("2 rounds: 1 registered, 1 failed");
         assertThat(out.resolve("round2.qc.png")).exists();
         assertThat(out.resolve("round2.registered.ome.tif")).doesNotExist();
+        // full-resolution QC: 8-bit RGB on the reference grid, as a pyramid
+        try (org.slidestream.slide.Slide qc = org.slidestream.slide.Slide.open(out.resolve("round2.qc.ome.tif"))) {
+            assertThat(qc.level(0).width()).isEqualTo(640);
+            assertThat(qc.metadata().sizeC()).isEqualTo(3);
+            assertThat(qc.metadata().pixelType()).isEqualTo(org.slidestream.image.PixelType.UINT8);
+        }
         assertThat(Files.readString(out.resolve("metrics.csv"))).contains("nope,failed,").contains("round2,success,");
     }
 
