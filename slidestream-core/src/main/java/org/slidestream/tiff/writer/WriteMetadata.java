@@ -32,8 +32,7 @@ public record WriteMetadata(List<String> channelNames, boolean rgb, Double mppX,
     /** From what a slide says about itself; RGB when it is an 8-bit 3-channel brightfield image. */
     public static WriteMetadata from(SlideMetadata m) {
         boolean rgb = m.brightfield() && m.sizeC() == 3;
-        String name = m.properties().getOrDefault("name", null);
-        return new WriteMetadata(m.channelNames(), rgb, m.mppX(), m.mppY(), m.mppZ(), m.magnification(), name);
+        return new WriteMetadata(m.channelNames(), rgb, m.mppX(), m.mppY(), m.mppZ(), m.magnification(), null);
     }
 
     /** An RGB brightfield image. */
