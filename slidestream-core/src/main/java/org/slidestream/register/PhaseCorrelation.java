@@ -6,7 +6,9 @@ import boofcv.alg.transform.fft.GeneralPurposeFFT_F32_2D;
  * Translation between two images by phase correlation (BoofCV's FFT): the inverse transform of
  * the normalised cross-power spectrum peaks at the shift. The images are mean-subtracted, Hann
  * windowed and zero-padded to a power of two; the peak is refined to sub-pixel precision by a
- * parabola through its neighbours on each axis.
+ * parabola through its neighbours on each axis. The parabola is biased towards whole pixels by up to
+ * about a quarter pixel (the windowed peak is not a parabola), and exact at zero shift, so callers
+ * that need better iterate: measure, apply, measure the (small) rest again.
  */
 final class PhaseCorrelation {
     private PhaseCorrelation() {}

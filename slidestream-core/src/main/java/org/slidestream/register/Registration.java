@@ -59,18 +59,16 @@ public final class Registration {
         double s0 = physicalScale(reference, moving);
         try (Reservation ignored = budget.reserve(8L * Gray.bytes(coarseRef.width(), coarseRef.height()), "coarse registration images")) {
             RoundTransform t = new RoundTransform(coarse(moving, movChannel, s0), null);
-            if (Boolean.getBoolean("slidestream.register.debug")) System.err.println("coarse " + t.affine() + " rot " + t.affine().rotationDegrees());
             List<Double> stages = new ArrayList<>();
             for (double ds = coarseDs / 4; ds > 1; ds /= 4) stages.add(ds);
             stages.add(1.0);
             stages.add(1.0);
             boolean first = true;
             for (double ds : stages) {
-                Affine refined = refineAffine(moving, movChannel, t, ds, s0);
+                Affine refined = refineAffine(moving, movChannel, t, ds, s0, first);
                 if (refined == null) {
                     if (first) {
-                        throw new RegistrationException("no overlap with the reference found (fewer than " + MIN_INLIERS
-                                + " patches agree on a transform)");
+                        throw new RegistrationException("no overlap with the reference found (too few nuclear-channel patches agree on one transform)");
                     }
                     warnings.add(String.format(Locale.ROOT, "too few patches matched at downsample %.3g; kept the coarser estimate", ds));
                     continue;
@@ -149,7 +147,7 @@ public final class Registration {
     /** A patch measurement: centre in reference level-0 pixels, shift in level-0 pixels, whether it is usable. */
     private record Measure(double x, double y, double dx, double dy, boolean ok) {}
 
-    private Affine refineAffine(Pyramid moving, int ch, RoundTransform t, double ds, double s0) {
+    private Affine refineAffine(Pyramid moving, int ch, RoundTransform t, double ds, double s0, boolean first) {
         int g = options.grid();
         List<double[]> centres = new ArrayList<>();
         for (int j = 0; j < g; j++) {
@@ -166,16 +164,14 @@ public final class Registration {
             pairs.add(new PointFit.Pair(m.x(), m.y(), p[0], p[1]));
         }
         // The smallest threshold that half the patches agree on: tight for rigid rounds, looser
-        // where a deformation leaves residuals that no affine map removes.
+        // where a deformation leaves residuals that no affine map removes. The first stage must
+        // find 40 % that agree: unrelated images (no overlap) do not.
         PointFit.Fit fit = null;
         for (double thr = 1.5; thr <= 12; thr *= 2) {
             fit = PointFit.ransac(pairs, options.model(), s0, thr * Math.max(1, ds) * s0);
             if (fit != null && fit.inliers().size() >= Math.max(MIN_INLIERS, pairs.size() / 2)) break;
         }
-        if (Boolean.getBoolean("slidestream.register.debug")) {
-            System.err.println("ds " + ds + " pairs " + pairs.size() + " of " + ms.size() + " inliers " + (fit == null ? -1 : fit.inliers().size()));
-        }
-        if (fit == null || fit.inliers().size() < Math.max(MIN_INLIERS, pairs.size() / 4)) return null;
+        if (fit == null || fit.inliers().size() < Math.max(MIN_INLIERS, first ? (int) Math.ceil(0.4 * pairs.size()) : pairs.size() / 4)) return null;
         return fit.affine();
     }
 
