@@ -58,10 +58,10 @@ public final class DemoCommand implements Callable<Integer>, SlideCommand {
         String[] common = memoryArgs();
         err.println("2/3 detecting tissue (CLAM's method) -> " + output.resolve("tissue"));
         err.flush();
-        int t = sub(common, "tissue", slide.toString(), "-o", output.resolve("tissue").toString(), "--a-t", "1", "--overwrite");
+        int t = sub(common, "tissue", slide.toString(), "-o", output.resolve("tissue").toString(), "--method", "clam", "--a-t", "1", "--overwrite");
         err.println("3/3 cutting 256 px patches at 20x with at least 50 % tissue, saved as JPEG -> " + output.resolve("patches"));
         err.flush();
-        int p = sub(common, "patch", slide.toString(), "-o", output.resolve("patches").toString(), "--a-t", "1", "--magnification", "20",
+        int p = sub(common, "patch", slide.toString(), "-o", output.resolve("patches").toString(), "--method", "clam", "--a-t", "1", "--magnification", "20",
                 "--size", "256", "--min-tissue", "0.5", "--save", "jpeg", "--overwrite");
         Path dir = output.resolve("patches").resolve("synthetic-slide").toAbsolutePath().normalize();
         out.println("Results:");
