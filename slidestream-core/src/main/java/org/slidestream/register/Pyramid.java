@@ -6,6 +6,7 @@ import java.util.List;
 import org.slidestream.image.ImageInfo;
 import org.slidestream.image.PixelType;
 import org.slidestream.image.Raster;
+import org.slidestream.image.RasterSource;
 import org.slidestream.image.Region;
 import org.slidestream.image.TileSource;
 import org.slidestream.slide.LevelInfo;
