@@ -130,6 +130,15 @@ class InfoReadCommandTest {
     }
 
     @Test
+    void aRegionBeyondOneJavaArrayIsRefusedByTheBudgetNamingTheSlide() {
+        Cli r = Cli.run("read", SharedData.slide("cmu-1-small-region.svs").toString(), "--size", "100000,100000",
+                "--max-memory", "64m", "-o", tmp.resolve("huge.png").toString());
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err()).contains("cmu-1-small-region.svs").contains("needs 27.9 GiB").contains("budget");
+        assertThat(r.err().strip().lines()).hasSize(1);
+    }
+
+    @Test
     void readOneChannelOfTheOmeTiffToTiffAsTifffileSeesIt() throws Exception {
         Path ome = SharedData.slide("multi-channel-z-series.ome.tif");
         Path tif = tmp.resolve("plane.tif");
