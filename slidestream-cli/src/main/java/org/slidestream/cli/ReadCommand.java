@@ -97,7 +97,20 @@ public final class ReadCommand implements Callable<Integer>, SlideCommand {
                 int bands = req.channel() == ReadRequest.ALL_CHANNELS ? m.sizeC() : 1;
                 // as a long: a region beyond one Java array is refused by the budget, saying what it needs
                 long bytes = (long) req.width() * req.height() * bands * m.pixelType().bytes();
-                try (Reservation ignored = run.budget().reserve(bytes, slide.getFileName() + ": a " + req.width() + "x" + req.height() + " region")) {
+                // the slide's tile cache already holds part of the budget, and nothing else would release
+                // any while this one read waits: a region that does not fit beside it (with a few tiles
+                // of room for the reader) fails at once instead of waiting forever
+                var budget = run.budget();
+                int l = req.byLevel() ? req.level() : s.bestLevelForDownsample(req.downsample());
+                long tiles = 4L * s.level(l).tileWidth() * s.level(l).tileHeight() * m.sizeC() * m.pixelType().bytes();
+                long free = budget.total() - budget.reserved();
+                if (bytes <= budget.total() && bytes + tiles > free) {
+                    throw new IllegalArgumentException(slide.getFileName() + ": a " + req.width() + "x" + req.height() + " region needs "
+                            + org.slidestream.memory.MemorySize.format(bytes + tiles) + " but only " + org.slidestream.memory.MemorySize.format(free)
+                            + " of the memory budget of " + org.slidestream.memory.MemorySize.format(budget.total())
+                            + " is free beside the tile cache (raise --max-memory or request a smaller region)");
+                }
+                try (Reservation ignored = budget.reserve(bytes, slide.getFileName() + ": a " + req.width() + "x" + req.height() + " region")) {
                     Raster r = Raster.create(m.pixelType(), req.width(), req.height(), bands);
                     s.readRegion(req, r);
                     write(r, kind, regionMetadata(s, req));
