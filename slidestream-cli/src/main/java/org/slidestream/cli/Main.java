@@ -66,10 +66,48 @@ public final class Main implements Runnable {
         ServiceLoader.load(SlideCommand.class).stream().map(ServiceLoader.Provider::get)
                 .sorted(Comparator.comparingInt(SlideCommand::order))
                 .forEach(c -> cl.addSubcommand(c));
+        cl.getHelpSectionMap().put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_COMMAND_LIST, Main::commandList);
         cl.setExecutionExceptionHandler(Main::handleException);
         cl.setExitCodeExceptionMapper(ex -> EXIT_FAILED);
         cl.setParameterExceptionHandler(Main::handleParameterException);
         return cl;
+    }
+
+    /**
+     * The command list with the first whole sentence of each command's description: picocli shows
+     * the first description line, which is cut off where a command wraps its description.
+     */
+    private static String commandList(CommandLine.Help help) {
+        if (help.subcommands().isEmpty()) return "";
+        int nameWidth = help.subcommands().keySet().stream().mapToInt(String::length).max().orElse(0) + 4;
+        int width = help.commandSpec().usageMessage().width();
+        CommandLine.Help.TextTable table = CommandLine.Help.TextTable.forColumns(help.colorScheme(),
+                new CommandLine.Help.Column(nameWidth, 2, CommandLine.Help.Column.Overflow.SPAN),
+                new CommandLine.Help.Column(Math.max(20, width - nameWidth), 2, CommandLine.Help.Column.Overflow.WRAP));
+        help.subcommands().forEach((name, sub) -> {
+            // picocli's own rule: the header when there is one, else the description
+            String[] header = sub.commandSpec().usageMessage().header();
+            table.addRowValues(name, firstSentence(header.length > 0 ? header : sub.commandSpec().usageMessage().description()));
+        });
+        return table.toString();
+    }
+
+    /**
+     * The first paragraph (lines up to an empty one) up to the first full stop that ends a sentence
+     * (followed by the end or a capital letter).
+     */
+    static String firstSentence(String[] description) {
+        StringBuilder paragraph = new StringBuilder();
+        for (String line : description) {
+            if (line.isBlank() || line.strip().equals("%n")) {
+                if (!paragraph.isEmpty()) break;
+                continue;
+            }
+            paragraph.append(' ').append(line);
+        }
+        String text = paragraph.toString().replace("%n", " ").replace("%%", "%").replaceAll("\\s+", " ").strip();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?<=\\S)\\.(?=\\s+\\p{Lu}|\\s*$)").matcher(text);
+        return m.find() ? text.substring(0, m.end()) : text;
     }
 
     private static int handleException(Exception ex, CommandLine cmd, CommandLine.ParseResult parsed) {

@@ -36,11 +36,12 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "read", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Read a region (or an associated image) of a slide into an image file.",
                 "Location in level-0 pixels, size in pixels of the chosen level or downsample (OpenSlide's convention).",
-                "Output by extension: .png (8/16-bit gray or RGB), .jpg (8-bit), .npy (any pixel type, H x W or H x W x C).",
+                "Output by extension: .png (8/16-bit gray or RGB), .jpg (8-bit), .npy (any pixel type, H x W or H x W x C), "
+                        + ".tif (any pixel type, a one-level OME-TIFF with the pixel size).",
                 "Example: slidestream read CMU-1.svs --location 1000,2000 --size 512,512 --level 0 -o region.png"})
 public final class ReadCommand implements Callable<Integer>, SlideCommand {
 
-    @Parameters(index = "0", paramLabel = "SLIDE") Path slide;
+    @Parameters(index = "0", paramLabel = "SLIDE", description = "Slide file (Aperio SVS, tiled TIFF/BigTIFF, OME-TIFF).") Path slide;
 
     @Option(names = "--location", paramLabel = "X,Y", description = "Top-left corner in level-0 pixels (default 0,0).")
     String location = "0,0";
@@ -94,8 +95,22 @@ public final class ReadCommand implements Callable<Integer>, SlideCommand {
                 ReadRequest req = request(s);
                 SlideMetadata m = s.metadata();
                 int bands = req.channel() == ReadRequest.ALL_CHANNELS ? m.sizeC() : 1;
-                long bytes = Raster.byteSize(m.pixelType(), req.width(), req.height(), bands);
-                try (Reservation ignored = run.budget().reserve(bytes, "a " + req.width() + "x" + req.height() + " region")) {
+                // as a long: a region beyond one Java array is refused by the budget, saying what it needs
+                long bytes = (long) req.width() * req.height() * bands * m.pixelType().bytes();
+                // the slide's tile cache already holds part of the budget, and nothing else would release
+                // any while this one read waits: a region that does not fit beside it (with a few tiles
+                // of room for the reader) fails at once instead of waiting forever
+                var budget = run.budget();
+                int l = req.byLevel() ? req.level() : s.bestLevelForDownsample(req.downsample());
+                long tiles = 4L * s.level(l).tileWidth() * s.level(l).tileHeight() * m.sizeC() * m.pixelType().bytes();
+                long free = budget.total() - budget.reserved();
+                if (bytes <= budget.total() && bytes + tiles > free) {
+                    throw new IllegalArgumentException(slide.getFileName() + ": a " + req.width() + "x" + req.height() + " region needs "
+                            + org.slidestream.memory.MemorySize.format(bytes + tiles) + " but only " + org.slidestream.memory.MemorySize.format(free)
+                            + " of the memory budget of " + org.slidestream.memory.MemorySize.format(budget.total())
+                            + " is free beside the tile cache (raise --max-memory or request a smaller region)");
+                }
+                try (Reservation ignored = budget.reserve(bytes, slide.getFileName() + ": a " + req.width() + "x" + req.height() + " region")) {
                     Raster r = Raster.create(m.pixelType(), req.width(), req.height(), bands);
                     s.readRegion(req, r);
                     write(r, kind, regionMetadata(s, req));

@@ -130,6 +130,25 @@ class InfoReadCommandTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Timeout(60)
+    void aRegionThatFitsTheBudgetOnlyWithoutTheTileCacheFailsAtOnceInsteadOfWaiting() {
+        // 18.8 MiB region, 24 MiB budget of which the tile cache holds 6 MiB
+        Cli r = Cli.run("read", SharedData.slide("cmu-1-small-region.svs").toString(),
+                "--max-memory", "24m", "-o", tmp.resolve("whole.npy").toString());
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err()).contains("cmu-1-small-region.svs").contains("needs").contains("free");
+    }
+
+    @Test
+    void aRegionBeyondOneJavaArrayIsRefusedByTheBudgetNamingTheSlide() {
+        Cli r = Cli.run("read", SharedData.slide("cmu-1-small-region.svs").toString(), "--size", "100000,100000",
+                "--max-memory", "64m", "-o", tmp.resolve("huge.png").toString());
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err()).contains("cmu-1-small-region.svs").contains("needs 27.9 GiB").contains("budget");
+        assertThat(r.err().strip().lines()).hasSize(1);
+    }
+
+    @Test
     void readOneChannelOfTheOmeTiffToTiffAsTifffileSeesIt() throws Exception {
         Path ome = SharedData.slide("multi-channel-z-series.ome.tif");
         Path tif = tmp.resolve("plane.tif");

@@ -16,7 +16,8 @@ import org.slidestream.image.Raster;
  * Concentration outputs are the scaled concentrations, as float32, or as 8-bit with 255 at the
  * target's 99th-percentile concentration. Reinhard: CIELAB channels are shifted and scaled from the
  * source's tissue statistics to the target's, faded out towards white (weight
- * {@code min(1, maxOD / beta)}), so background stays white.
+ * {@code clamp(2 maxOD / beta - 1, 0, 1)}: none below half the tissue threshold), so background,
+ * including off-white glass, stays as it is.
  *
  * <p>A source whose stains could not be fitted (no tissue, one stain) gives the identity for RGB,
  * and concentrations computed with the target's stains; {@link #warning()} says why.
@@ -332,7 +333,9 @@ public final class StainNormalizer {
     }
 
     private int reinhardPixel(int r, int g, int b, float[] lab) {
-        float wgt = Math.min(1f, od[Math.min(r, Math.min(g, b))] / beta);
+        // no change up to half the tissue threshold (real glass is OD 0.02-0.07, not 0), full
+        // change from the threshold on, where the statistics were taken
+        float wgt = Math.min(1f, 2f * od[Math.min(r, Math.min(g, b))] / beta - 1f);
         if (wgt <= 0) return r << 16 | g << 8 | b;
         Lab.toLab(r, g, b, lab);
         for (int c = 0; c < 3; c++) {

@@ -133,9 +133,11 @@ final class TiffSlide implements Slide {
             return;
         }
         int best = bestLevelForDownsample(request.downsample());
+        int exact = levelOnTheGrid(request);
+        if (exact >= 0) best = exact;
         double levelDownsample = levelInfos.get(best).downsample();
         double factor = request.downsample() / levelDownsample;
-        if (Math.abs(factor - 1) < 1e-6) {
+        if (exact >= 0) {
             Region r = new Region(levelCoordinate(request.x(), levelDownsample), levelCoordinate(request.y(), levelDownsample),
                     request.width(), request.height());
             readLevelRegion(best, r, request.channel(), request.z(), request.t(), dest);
@@ -143,6 +145,20 @@ final class TiffSlide implements Slide {
         }
         Resampler.read(this, best, request.x() / levelDownsample, request.y() / levelDownsample, factor,
                 request.width(), request.height(), request.channel(), request.z(), request.t(), bands, dest);
+    }
+
+    /**
+     * A level whose pixel grid stays within half an output pixel of the requested one over the
+     * whole region (a downsample as printed, 2.0005, or a round one, 2, for a level at 2.00051),
+     * read as stored instead of resampled by a factor of almost 1; -1 when there is none.
+     */
+    private int levelOnTheGrid(ReadRequest request) {
+        int side = Math.max(request.width(), request.height());
+        for (int i = levelInfos.size() - 1; i >= 0; i--) {
+            double factor = request.downsample() / levelInfos.get(i).downsample();
+            if (Math.abs(factor - 1) * side < 0.5) return i;
+        }
+        return -1;
     }
 
     /** The level pixel a level-0 coordinate falls on (nearest, so that {@code round(i * ds)} maps back to {@code i}). */

@@ -153,6 +153,24 @@ class StainNormalizerTest {
         assertThat(maxDiff(out, src)).isGreaterThan(10);
     }
 
+    @Test
+    void reinhardLeavesOffWhiteGlassUnchanged() {
+        // real glass is rarely 255: grey-white 243 (OD 0.05) is background, not tissue
+        Raster src = synthetic(300, 200, 1, H, E, 1);
+        Raster tgt = synthetic(300, 200, 2, new double[] {0.55, 0.80, 0.25}, new double[] {0.15, 0.95, 0.30}, 0.6);
+        StainNormalizer n = StainNormalizer.create(StainMethod.REINHARD, StainFitter.fit(StainSample.of(src, P), StainMethod.REINHARD, "src"),
+                fit(tgt, StainMethod.REINHARD), P, StainOutput.RGB, false);
+        Raster glass = Raster.create(PixelType.UINT8, 16, 16, 3);
+        for (int y = 0; y < 16; y++) {
+            for (int x = 0; x < 16; x++) {
+                glass.set(x, y, 0, 245);
+                glass.set(x, y, 1, 243);
+                glass.set(x, y, 2, 243);
+            }
+        }
+        assertThat(maxDiff(n.apply(glass), glass)).isEqualTo(0);
+    }
+
     @ParameterizedTest
     @EnumSource(StainMethod.class)
     void blankOrSingleStainInputFallsBackToIdentity(StainMethod m) {

@@ -173,4 +173,17 @@ class AperioSlideTest {
             assertThat(s.bestLevelForDownsample(1.99)).isEqualTo(0);
         }
     }
+
+    @Test
+    void aDownsampleOnALevelsGridReadsThatLevelAsStored() {
+        try (Slide s = open(TCGA, false)) {
+            Raster level1 = s.readRegion(ReadRequest.atLevel(1, 1000, 1000, 300, 200));
+            // the downsample info prints (2.0005) and the round one: within half a pixel over 300 pixels
+            assertThat(s.readRegion(ReadRequest.atDownsample(2.0005, 1000, 1000, 300, 200)).contentEquals(level1)).isTrue();
+            assertThat(s.readRegion(ReadRequest.atDownsample(2.0, 1000, 1000, 300, 200)).contentEquals(level1)).isTrue();
+            // over 2200 pixels the grids drift apart by more than half a pixel: resampled from level 0
+            assertThat(s.readRegion(ReadRequest.atDownsample(2.0, 0, 0, 2200, 1)).contentEquals(
+                    s.readRegion(ReadRequest.atLevel(1, 0, 0, 2200, 1)))).isFalse();
+        }
+    }
 }

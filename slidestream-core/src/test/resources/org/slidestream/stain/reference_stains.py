@@ -129,7 +129,7 @@ def normalize(src, tgt, method, io, beta, alpha, keep, ps=None, pt=None):
     if method == 'reinhard':
         lab = rgb2lab(src.astype(np.float64))
         moved = (lab - ps['labMean']) * (np.array(pt['labStd']) / ps['labStd']) + pt['labMean']
-        w = np.minimum(1, od_of(src, io).max(axis=1) / beta)[:, None]
+        w = np.clip(2 * od_of(src, io).max(axis=1) / beta - 1, 0, 1)[:, None]
         return lab2rgb(lab + w * (moved - lab))
     od = od_of(src, io)
     s = np.array([ps['hematoxylin'], ps['eosin']])
