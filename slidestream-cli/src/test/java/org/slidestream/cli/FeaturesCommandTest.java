@@ -192,6 +192,17 @@ class FeaturesCommandTest {
     }
 
     @Test
+    void thePatchStepsCoordsNameTheirSlideSoFeaturesNeedsNoMapping() throws IOException {
+        Path svs = org.slidestream.testing.SharedData.slide("cmu-1-small-region.svs");
+        Path patches = tmp.resolve("named-patches");
+        Run p = run("patch", svs, "-o", patches, "--size", 64, "--downsample", 4);
+        assertThat(p.exit()).as(p.err()).isZero();
+        Run f = run("features", patches, "--model", TestModel.onnx(), "--batch", 8);
+        assertThat(f.exit()).as(f.err()).isZero();
+        assertThat(patches.resolve("features_tiny-vit/cmu-1-small-region/features.h5")).isRegularFile();
+    }
+
+    @Test
     void aJobRunsPatchThenFeaturesPerSlide() throws IOException {
         Path svs = org.slidestream.testing.SharedData.slide("cmu-1-small-region.svs");
         Path dir = Files.createDirectories(tmp.resolve("job"));

@@ -159,6 +159,8 @@ public final class PatchExporter {
             d.setAttribute("target_magnification", mag0 == null ? -1 : Math.round(mag0 / res.downsample()));
             d.setAttribute("overlap", spec.size() - spec.stride());
             d.setAttribute("mpp", mpp0 == null ? Double.NaN : mpp0 * res.downsample());
+            // the slide the coordinates belong to, so that feature extraction finds it without a mapping
+            d.setAttribute("slide_path", slide.path().toAbsolutePath().normalize().toString());
             int k = 0;
             for (PatchColumns pc : columns) {
                 List<String> names = pc.names();
