@@ -115,6 +115,7 @@ abstract class CommandStep<C> implements StepFactory {
         if (t == int.class || t == Integer.class || t == long.class || t == Long.class) return StepOption.integer(n, d);
         if (t == double.class || t == Double.class || t == float.class || t == Float.class) return StepOption.number(n, d);
         if (t == boolean.class || t == Boolean.class) return StepOption.bool(n, d);
+        if (t == java.nio.file.Path.class) return StepOption.path(n, d);
         if (t.isEnum()) {
             return StepOption.choice(n, d, java.util.Arrays.stream(t.getEnumConstants())
                     .map(c -> ((Enum<?>) c).name().toLowerCase(Locale.ROOT)).toArray(String[]::new));

@@ -43,7 +43,7 @@ class JobStepsTest {
         Path manifest = Files.writeString(slides.resolve("cohort.csv"),
                 "slide,annotations\ncmu-1-small-region.svs,\nother.svs,\nthird.svs," + annotation + "\n");
         Path job = job("inputs: [" + manifest + "]\noutput: " + dir.resolve("out") + "\n"
-                + "steps:\n  - mask: {annotations: " + annotations + ", downsample: 2, labels: 'Tumor=1,Stroma=2'}\n");
+                + "steps:\n  - mask: {annotations: annotations, downsample: 2, labels: 'Tumor=1,Stroma=2'}\n");
 
         RunCommandTest.Run r = run("run", job.toString(), "--max-memory", "256m");
         assertThat(r.code()).as(r.err()).isEqualTo(Main.EXIT_FAILED);
@@ -74,7 +74,7 @@ class JobStepsTest {
         Path target = dir.resolve("target.png");
         ImageFiles.write(NormalizeCommandTest.target(400, 300), target);
         Path job = job("inputs: [" + slides + "]\noutput: " + dir.resolve("out") + "\n"
-                + "steps:\n  - normalize: {target: " + target + ", tile: 256, compression: zstd}\n");
+                + "steps:\n  - normalize: {target: target.png, tile: 256, compression: zstd}\n");
 
         RunCommandTest.Run r = run("run", job.toString(), "--max-memory", "256m");
         assertThat(r.code()).as(r.err()).isZero();
