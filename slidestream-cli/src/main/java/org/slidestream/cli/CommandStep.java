@@ -27,27 +27,39 @@ import picocli.CommandLine.Model.OptionSpec;
  */
 abstract class CommandStep<C> implements StepFactory {
     /** Options a job sets for the whole run (engine, inputs, output), not per step. */
-    private static final Set<String> RUN_OPTIONS = Set.of("output", "workers", "threads", "overwrite", "max-memory",
+    static final Set<String> RUN_OPTIONS = Set.of("output", "workers", "threads", "overwrite", "max-memory",
             "no-natives", "help", "version", "debug");
     /** Stand-ins for the cohort arguments the command's parser requires; the engine gives the real ones. */
-    private static final List<String> COHORT_STANDINS = List.of("--output=.", "job-inputs");
+    static final List<String> COHORT_STANDINS = List.of("--output=.", "job-inputs");
 
     private final String name;
     private final Supplier<C> fresh;
     private final BiFunction<C, String[], SlideTask> task;
     private final Consumer<C> check;
+    private final List<String> standins;
     private final List<StepOption> options;
     private final Map<String, OptionSpec> specs = new LinkedHashMap<>();
 
     CommandStep(String name, Supplier<C> fresh, BiFunction<C, String[], SlideTask> task, Consumer<C> check) {
+        this(name, fresh, task, check, RUN_OPTIONS, COHORT_STANDINS);
+    }
+
+    /**
+     * For a command whose options differ from a cohort command's: {@code excluded} are the option
+     * names the step does not offer, {@code standins} the arguments its parser requires that the
+     * engine gives per slide (the slide, the output).
+     */
+    CommandStep(String name, Supplier<C> fresh, BiFunction<C, String[], SlideTask> task, Consumer<C> check,
+                Set<String> excluded, List<String> standins) {
         this.name = name;
+        this.standins = List.copyOf(standins);
         this.fresh = fresh;
         this.task = task;
         this.check = check;
         List<StepOption> opts = new ArrayList<>();
         for (OptionSpec o : new CommandLine(fresh.get()).getCommandSpec().options()) {
             String n = o.longestName().replaceFirst("^--?", "");
-            if (RUN_OPTIONS.contains(n)) continue;
+            if (excluded.contains(n)) continue;
             specs.put(n, o);
             opts.add(option(n, o));
         }
@@ -72,7 +84,7 @@ abstract class CommandStep<C> implements StepFactory {
 
     @Override
     public SlideTask create(Map<String, Object> values) {
-        List<String> args = new ArrayList<>(COHORT_STANDINS);
+        List<String> args = new ArrayList<>(standins);
         for (Map.Entry<String, Object> e : values.entrySet()) {
             OptionSpec o = specs.get(e.getKey());
             if (o == null) throw new IllegalArgumentException("no option '" + e.getKey() + "'");
@@ -103,6 +115,7 @@ abstract class CommandStep<C> implements StepFactory {
         if (t == int.class || t == Integer.class || t == long.class || t == Long.class) return StepOption.integer(n, d);
         if (t == double.class || t == Double.class || t == float.class || t == Float.class) return StepOption.number(n, d);
         if (t == boolean.class || t == Boolean.class) return StepOption.bool(n, d);
+        if (t == java.nio.file.Path.class) return StepOption.path(n, d);
         if (t.isEnum()) {
             return StepOption.choice(n, d, java.util.Arrays.stream(t.getEnumConstants())
                     .map(c -> ((Enum<?>) c).name().toLowerCase(Locale.ROOT)).toArray(String[]::new));

@@ -24,10 +24,14 @@ import org.slidestream.io.AtomicOutput;
 import org.slidestream.memory.MemoryBudget;
 import org.slidestream.memory.MemorySize;
 import org.slidestream.memory.Reservation;
+import org.slidestream.pipeline.CohortSlide;
+import org.slidestream.pipeline.SlideContext;
+import org.slidestream.pipeline.SlideTask;
 import org.slidestream.format.png.PngOptions;
 import org.slidestream.format.png.PngWriter;
 import org.slidestream.slide.LevelInfo;
 import org.slidestream.slide.Slide;
+import org.slidestream.slide.SlideOptions;
 import org.slidestream.tiff.codec.Compression;
 import org.slidestream.tiff.writer.Downsampling;
 import org.slidestream.tiff.writer.TiffWriteOptions;
@@ -58,7 +62,7 @@ public final class MaskCommand implements Callable<Integer>, SlideCommand {
     @Parameters(index = "0", arity = "0..1", paramLabel = "SLIDE", description = "Slide the annotations belong to (for its size and pixel size).")
     Path slide;
 
-    @Option(names = "--annotations", required = true, paramLabel = "FILE", description = "Annotation file: ASAP or Aperio XML, or GeoJSON.")
+    @Option(names = "--annotations", paramLabel = "FILE", description = "Annotation file: ASAP or Aperio XML, or GeoJSON (required).")
     Path annotations;
 
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT", description = "Mask to write: .tif/.tiff (pyramidal OME-TIFF) or .png.")
@@ -122,16 +126,43 @@ public final class MaskCommand implements Callable<Integer>, SlideCommand {
     @Override
     public Integer call() throws Exception {
         if (threads != null && threads < 1) throw usage("--threads must be >= 1");
+        if (annotations == null) throw usage("--annotations is required: the annotation file to draw");
         boolean asPng = png || output.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".png");
         String lower = output.getFileName().toString().toLowerCase(Locale.ROOT);
         if (!asPng && !(lower.endsWith(".tif") || lower.endsWith(".tiff"))) throw usage("the output must be .tif, .tiff or .png (or give --png): " + output);
-        TiffWriteOptions options = tiff.toOptions(Compression.DEFLATE, spec.commandLine()).withDownsampling(Downsampling.NEAREST);
-        if (options.compression() == Compression.JPEG) throw usage("a label mask needs lossless compression (none, lzw, deflate or zstd), not jpeg");
         Summary summary = new Summary();
         PrintWriter err = spec.commandLine().getErr();
-        Geometry0 g = geometry0();
+        int n = threads != null ? threads : TiffCommands.defaultThreads();
+        TiffCommands.Sink sink = asPng ? null
+                : (src, out, o, m) -> TiffCommands.write("mask", src, out, o, m, run.budget(), run.slideOptions().allowNatives(), n, err);
+        Drawn d = draw(slide, annotations, output, run.budget(), run.slideOptions(), sink, err);
+        PrintWriter out = spec.commandLine().getOut();
+        out.println(d.what() + "; " + d.mask().polygonCount() + " polygons; labels " + describe(d.map()));
+        out.flush();
+        summary.print(err, run.budget());
+        return Main.EXIT_OK;
+    }
+
+    /** The lossless TIFF options of a label mask (nearest-neighbour levels); jpeg is a usage error. */
+    TiffWriteOptions maskOptions() {
+        TiffWriteOptions options = tiff.toOptions(Compression.DEFLATE, spec.commandLine()).withDownsampling(Downsampling.NEAREST);
+        if (options.compression() == Compression.JPEG) throw usage("a label mask needs lossless compression (none, lzw, deflate or zstd), not jpeg");
+        return options;
+    }
+
+    /** A mask drawn and written: what was written (one line), the mask and its labels. */
+    record Drawn(String what, LabelMask mask, LabelMap map, WriteReport report) {}
+
+    /**
+     * Draws the annotations of one slide and writes the mask: the command's work, also the job
+     * step's per slide. {@code tiffSink} writes the pyramidal TIFF; null writes a PNG.
+     */
+    Drawn draw(Path slidePath, Path annotationFile, Path out, MemoryBudget budget, SlideOptions slideOptions,
+               TiffCommands.Sink tiffSink, PrintWriter err) throws Exception {
+        TiffWriteOptions options = maskOptions();
+        Geometry0 g = geometry0(slidePath, slideOptions);
         MaskResolution res = resolution(g);
-        AnnotationSet set = Annotations.read(annotations, Set.copyOf(holeGroups)).clip(g.width(), g.height());
+        AnnotationSet set = Annotations.read(annotationFile, Set.copyOf(holeGroups)).clip(g.width(), g.height());
         LabelMap map;
         try {
             map = LabelMap.parse(labels, priority, set.areaClasses());
@@ -141,34 +172,26 @@ public final class MaskCommand implements Callable<Integer>, SlideCommand {
         for (String w : warnings(set, map, g)) err.println("warning: " + w);
         err.flush();
         if (geojson != null) {
-            try (AtomicOutput out = AtomicOutput.file(geojson)) {
-                set.writeGeoJson(out.path());
-                out.commit();
+            try (AtomicOutput o = AtomicOutput.file(geojson)) {
+                set.writeGeoJson(o.path());
+                o.commit();
             }
         }
         LabelMask mask = new LabelMask(set, map, res, options.tileSize());
-        String what;
-        if (asPng) {
-            writePng(mask, output, run.budget());
-            what = String.format(Locale.ROOT, "%s: %dx%d PNG", output, res.width(), res.height());
-        } else {
-            Double mx = g.mpp() == null ? null : g.mpp() * res.scaleX(), my = g.mpp() == null ? null : g.mpp() * res.scaleY();
-            WriteMetadata meta = WriteMetadata.channels(List.of("labels"), mx, my).withName(annotations.getFileName().toString());
-            int n = threads != null ? threads : TiffCommands.defaultThreads();
-            WriteReport r = TiffCommands.write("mask", mask, output, options, meta, run.budget(), run.slideOptions().allowNatives(), n, err);
-            what = TiffCommands.describe(r, options);
+        if (tiffSink == null) {
+            writePng(mask, out, budget);
+            return new Drawn(String.format(Locale.ROOT, "%s: %dx%d PNG", out, res.width(), res.height()), mask, map, null);
         }
-        PrintWriter out = spec.commandLine().getOut();
-        out.println(what + "; " + mask.polygonCount() + " polygons; labels " + describe(map));
-        out.flush();
-        summary.print(err, run.budget());
-        return Main.EXIT_OK;
+        Double mx = g.mpp() == null ? null : g.mpp() * res.scaleX(), my = g.mpp() == null ? null : g.mpp() * res.scaleY();
+        WriteMetadata meta = WriteMetadata.channels(List.of("labels"), mx, my).withName(annotationFile.getFileName().toString());
+        WriteReport r = tiffSink.write(mask, out, options, meta);
+        return new Drawn(TiffCommands.describe(r, options), mask, map, r);
     }
 
-    private Geometry0 geometry0() {
+    private Geometry0 geometry0(Path slide, SlideOptions slideOptions) {
         if (slide != null) {
             if (width != null || height != null) throw usage("--width/--height are for masks without a slide; the slide gives its size");
-            try (Slide s = Slide.open(slide, run.slideOptions())) {
+            try (Slide s = Slide.open(slide, slideOptions)) {
                 LevelInfo l0 = s.level(0);
                 Double mpp = slideMpp != null ? slideMpp : s.metadata().mppX();
                 return new Geometry0(l0.width(), l0.height(), mpp, s.levels(), slide.getFileName().toString());
@@ -252,6 +275,59 @@ public final class MaskCommand implements Callable<Integer>, SlideCommand {
             }
             out.commit();
         }
+    }
+
+    /** Where a job's {@code mask} step writes each slide's mask. */
+    static final String STEP_OUTPUT = "mask.ome.tif";
+    /** Names an annotation file of a slide may have in a folder of annotations, tried in this order. */
+    static final List<String> ANNOTATION_SUFFIXES = List.of(".geojson", ".xml", ".asap.xml", ".aperio.xml");
+
+    /** The command per slide, for the job step {@code mask}: the slide's annotations drawn as {@value #STEP_OUTPUT}. */
+    static final class Task implements SlideTask {
+        private final MaskCommand parsed;
+        private final String[] args;
+
+        Task(MaskCommand parsed, String[] args) {
+            this.parsed = parsed;
+            this.args = args;
+        }
+
+        @Override public String name() { return "mask"; }
+
+        @Override public String countColumn() { return "polygons"; }
+
+        @Override public Done completed(CohortSlide s, Path dir) {
+            return Files.isRegularFile(dir.resolve(STEP_OUTPUT)) ? new Done(-1) : null;
+        }
+
+        @Override public long process(CohortSlide s, Path dir, SlideContext ctx) throws Exception {
+            MaskCommand c = Cohorts.forSlide(MaskCommand::new, parsed, args, s);
+            Path file = annotationsOf(c.annotations, s.id());
+            PrintWriter warnings = new PrintWriter(System.err, true);
+            Drawn d = c.draw(s.path(), file, dir.resolve(STEP_OUTPUT), ctx.budget(), ctx.slideOptions(), TiffCommands.inJob(ctx), warnings);
+            return d.mask().polygonCount();
+        }
+    }
+
+    /**
+     * A slide's annotation file: {@code given} itself, or in a folder {@code given} the first of
+     * {@code <id>.geojson}, {@code <id>.xml}, {@code <id>.asap.xml}, {@code <id>.aperio.xml}.
+     */
+    static Path annotationsOf(Path given, String id) {
+        if (given == null) {
+            throw new IllegalArgumentException("no annotations: give the step option 'annotations' (a file, or a folder of "
+                    + "<slide id>.geojson or .xml files) or a manifest column 'annotations'");
+        }
+        if (Files.isDirectory(given)) {
+            for (String suffix : ANNOTATION_SUFFIXES) {
+                Path p = given.resolve(id + suffix);
+                if (Files.isRegularFile(p)) return p;
+            }
+            throw new IllegalArgumentException(given + ": no annotation file for slide " + id + " (looked for " + id
+                    + String.join(", " + id, ANNOTATION_SUFFIXES) + ")");
+        }
+        if (!Files.isRegularFile(given)) throw new IllegalArgumentException(given + ": no such annotation file");
+        return given;
     }
 
     private ParameterException usage(String message) {

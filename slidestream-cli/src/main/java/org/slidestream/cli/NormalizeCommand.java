@@ -6,7 +6,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.slidestream.image.Region;
+import org.slidestream.memory.MemoryBudget;
+import org.slidestream.pipeline.CohortSlide;
+import org.slidestream.pipeline.SlideContext;
+import org.slidestream.pipeline.SlideTask;
 import org.slidestream.slide.Slide;
+import org.slidestream.slide.SlideOptions;
 import org.slidestream.slide.SlideMetadata;
 import org.slidestream.stain.NormalizedSource;
 import org.slidestream.stain.SlideStains;
@@ -93,15 +98,9 @@ public final class NormalizeCommand implements Callable<Integer>, SlideCommand {
         Summary summary = new Summary();
         PrintWriter err = spec.commandLine().getErr();
         if (threads != null && threads < 1) throw usage("--threads must be >= 1");
-        StainMethod m;
-        StainOutput kind;
-        try {
-            m = method == null ? null : StainMethod.parse(method);
-            kind = StainOutput.parse(outputKind);
-            stain.parameters();
-        } catch (IllegalArgumentException e) {
-            throw usage(e.getMessage());
-        }
+        Choices c = choices();
+        StainMethod m = c.method();
+        StainOutput kind = c.kind();
         if (fit != null) {
             if (input != null || target != null) throw usage("--fit takes no SLIDE and no --target");
             fitTarget(m == null ? StainMethod.MACENKO : m, err);
@@ -112,10 +111,74 @@ public final class NormalizeCommand implements Callable<Integer>, SlideCommand {
             if (input.toAbsolutePath().normalize().equals(output.toAbsolutePath().normalize())) {
                 throw usage("the output would replace the input: choose another -o");
             }
-            normalizeSlide(m, kind, err);
+            int n = threads != null ? threads : TiffCommands.defaultThreads();
+            TiffCommands.Sink sink = (src, out, o, meta) -> TiffCommands.write("normalize", src, out, o, meta, run.budget(),
+                    run.slideOptions().allowNatives(), n, err);
+            WriteReport report = normalizeSlide(input, output, m, kind, run.budget(), run.slideOptions(), sink, err);
+            spec.commandLine().getOut().println(TiffCommands.describe(report, tiffOptions()));
+            spec.commandLine().getOut().flush();
         }
         summary.print(err, run.budget());
         return Main.EXIT_OK;
+    }
+
+    /** The method (null: the target's) and what to write, as given; bad values are usage errors. */
+    record Choices(StainMethod method, StainOutput kind) {}
+
+    Choices choices() {
+        try {
+            StainMethod m = method == null ? null : StainMethod.parse(method);
+            StainOutput kind = StainOutput.parse(outputKind);
+            stain.parameters();
+            return new Choices(m, kind);
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
+        }
+    }
+
+    TiffWriteOptions tiffOptions() {
+        return tiff.toOptions(Compression.DEFLATE, spec.commandLine());
+    }
+
+    /** The options of the job step {@code normalize}, checked before any slide is touched. */
+    void checkStep() {
+        Choices c = choices();
+        tiffOptions();
+        if (target == null) throw usage("target is required: a stains JSON file from --fit, or an image or slide");
+        if (c.kind() != StainOutput.RGB && c.method() == StainMethod.REINHARD) {
+            throw usage("output " + c.kind().id() + " needs method macenko or vahadane");
+        }
+    }
+
+    /** Where a job's {@code normalize} step writes each slide. */
+    static final String STEP_OUTPUT = "normalized.ome.tif";
+
+    /** The command per slide, for the job step {@code normalize}: the slide normalized as {@value #STEP_OUTPUT}. */
+    static final class Task implements SlideTask {
+        private final NormalizeCommand parsed;
+        private final String[] args;
+
+        Task(NormalizeCommand parsed, String[] args) {
+            this.parsed = parsed;
+            this.args = args;
+        }
+
+        @Override public String name() { return "normalize"; }
+
+        @Override public String countColumn() { return "levels"; }
+
+        @Override public Done completed(CohortSlide s, Path dir) {
+            return java.nio.file.Files.isRegularFile(dir.resolve(STEP_OUTPUT)) ? new Done(-1) : null;
+        }
+
+        @Override public long process(CohortSlide s, Path dir, SlideContext ctx) throws Exception {
+            NormalizeCommand c = Cohorts.forSlide(NormalizeCommand::new, parsed, args, s);
+            c.checkStep();
+            Choices ch = c.choices();
+            WriteReport r = c.normalizeSlide(s.path(), dir.resolve(STEP_OUTPUT), ch.method(), ch.kind(), ctx.budget(),
+                    ctx.slideOptions(), TiffCommands.inJob(ctx), new PrintWriter(System.err, true));
+            return r.levels().size();
+        }
     }
 
     private ParameterException usage(String message) {
@@ -144,20 +207,24 @@ public final class NormalizeCommand implements Callable<Integer>, SlideCommand {
         spec.commandLine().getOut().flush();
     }
 
-    private void normalizeSlide(StainMethod requested, StainOutput kind, PrintWriter err) throws Exception {
+    /**
+     * Normalizes one slide to the target and writes it: the command's work, also the job step's
+     * per slide.
+     */
+    WriteReport normalizeSlide(Path input, Path output, StainMethod requested, StainOutput kind, MemoryBudget budget,
+                               SlideOptions slideOptions, TiffCommands.Sink sink, PrintWriter err) throws Exception {
         StainMethod defaultMethod = requested == null ? StainMethod.MACENKO : requested;
-        StainProfile t = stain.target(target, defaultMethod, run.slideOptions(), run.budget(), err);
+        StainProfile t = stain.target(target, defaultMethod, slideOptions, budget, err);
         StainMethod m = requested != null ? requested : t.stainMethod();
         if (kind != StainOutput.RGB && m == StainMethod.REINHARD) throw usage("--output " + kind.id() + " needs --method macenko or vahadane");
         StainParameters p = stain.parameters(t);
-        TiffWriteOptions options = tiff.toOptions(Compression.DEFLATE, spec.commandLine());
-        int n = threads != null ? threads : TiffCommands.defaultThreads();
+        TiffWriteOptions options = tiffOptions();
         String name = input.getFileName().toString();
         WriteReport report;
-        try (Slide slide = Slide.open(input, run.slideOptions())) {
+        try (Slide slide = Slide.open(input, slideOptions)) {
             SlideStains.requireRgb(slide);
             long t0 = System.nanoTime();
-            StainEstimate source = SlideStains.fit(slide, null, m, p, run.budget());
+            StainEstimate source = SlideStains.fit(slide, null, m, p, budget);
             double fitSeconds = (System.nanoTime() - t0) / 1e9;
             StainNormalizer normalizer;
             try {
@@ -178,16 +245,14 @@ public final class NormalizeCommand implements Callable<Integer>, SlideCommand {
                     : WriteMetadata.channels(List.of(kind == StainOutput.HEMATOXYLIN ? "Hematoxylin" : "Eosin"), sm.mppX(), sm.mppY())
                             .withMagnification(sm.magnification());
             if (meta.name() == null) meta = meta.withName(name);
-            NormalizedSource src = new NormalizedSource(slide.levelSource(0), normalizer, run.budget());
+            NormalizedSource src = new NormalizedSource(slide.levelSource(0), normalizer, budget);
             try {
-                report = TiffCommands.write("normalize", src, output, options, meta, run.budget(),
-                        run.slideOptions().allowNatives(), n, err);
+                report = sink.write(src, output, options, meta);
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(name + ": " + e.getMessage(), e);
             }
         }
-        spec.commandLine().getOut().println(TiffCommands.describe(report, options));
-        spec.commandLine().getOut().flush();
+        return report;
     }
 
     static String describe(StainProfile p) {

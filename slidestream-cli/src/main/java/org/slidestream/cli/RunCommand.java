@@ -21,7 +21,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code slidestream run job.yaml}: the steps of a job file over its cohort, locally or on Spark. */
 @Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Run a job file: several steps per slide (tissue, patch, describe, and the steps other modules register) "
+        description = {"Run a job file: several steps per slide (tissue, patch, mask, normalize, describe, and the steps other modules register) "
                 + "over a cohort, on this machine or on Apache Spark. Each step skips slides whose outputs are complete.",
                 "Example: slidestream run job.yaml",
                 "         slidestream run job.yaml --engine spark --master 'local[4]'"})

@@ -10,6 +10,7 @@ import org.slidestream.image.ImageInfo;
 import org.slidestream.image.TileSource;
 import org.slidestream.memory.MemoryBudget;
 import org.slidestream.memory.MemorySize;
+import org.slidestream.pipeline.SlideContext;
 import org.slidestream.tiff.writer.TiffWriteOptions;
 import org.slidestream.tiff.writer.TiffWriter;
 import org.slidestream.tiff.writer.WriteContext;
@@ -19,6 +20,18 @@ import org.slidestream.tiff.writer.WriteReport;
 /** What {@code convert} and {@code synth} share: writing one source with progress and a closing line. */
 final class TiffCommands {
     private TiffCommands() {}
+
+    /** Where a command's pyramidal TIFF goes: its own pool on the command line, the run's tile pool in a job. */
+    @FunctionalInterface
+    interface Sink {
+        WriteReport write(TileSource source, Path out, TiffWriteOptions options, WriteMetadata metadata) throws IOException;
+    }
+
+    /** A job step's sink: the run's tile pool and budget, progress as the slide's work. */
+    static Sink inJob(SlideContext ctx) {
+        return (src, out, o, m) -> TiffWriter.write(src, out, o, m, new WriteContext(ctx.budget(), ctx.tilePool(),
+                ctx.tileThreads(), ctx::work, ctx.slideOptions().allowNatives()));
+    }
 
     static WriteReport write(String task, TileSource source, Path out, TiffWriteOptions options, WriteMetadata metadata,
                              MemoryBudget budget, boolean allowNatives, int threads, PrintWriter err) throws IOException {

@@ -111,6 +111,12 @@ public final class JobFile {
             }
             s = s.strip();
             if (Job.isUri(s)) return s;
+            return resolve(s);
+        }
+
+        /** A path of the job file: relative ones point from its folder; URIs stay as they are. */
+        private String resolve(String s) {
+            if (Job.isUri(s)) return s;
             Path p = Path.of(s);
             return (p.isAbsolute() ? p : baseDir.resolve(p)).normalize().toString();
         }
@@ -170,7 +176,8 @@ public final class JobFile {
                 Node v = e.getValue();
                 if (!v.isScalar()) throw error(v, owner + ": option '" + o.name() + "' expects one value, not " + v.kind());
                 try {
-                    out.put(o.name(), o.convert(v.value()));
+                    Object value = o.convert(v.value());
+                    out.put(o.name(), o.type() == StepOption.Type.PATH ? resolve((String) value) : value);
                 } catch (IllegalArgumentException ex) {
                     throw error(v, owner + ": " + ex.getMessage());
                 }

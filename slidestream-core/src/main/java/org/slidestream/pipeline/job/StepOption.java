@@ -27,6 +27,11 @@ public record StepOption(String name, Type type, String description, List<String
         BOOLEAN,
         /** Text; the value is a {@link String}. */
         TEXT,
+        /**
+         * A file or folder; the value is a {@link String}. A job file resolves a relative one against
+         * its own folder, as it does {@code inputs} and {@code output}.
+         */
+        PATH,
         /** A memory size ({@code 512m}, {@code 4g}, or bytes); the value is a {@link Long} of bytes. */
         SIZE,
         /** One of {@link StepOption#choices()}; the value is that {@link String}. */
@@ -47,6 +52,10 @@ public record StepOption(String name, Type type, String description, List<String
 
     public static StepOption text(String name, String description) {
         return new StepOption(name, Type.TEXT, description, List.of());
+    }
+
+    public static StepOption path(String name, String description) {
+        return new StepOption(name, Type.PATH, description, List.of());
     }
 
     public static StepOption size(String name, String description) {
@@ -86,6 +95,10 @@ public record StepOption(String name, Type type, String description, List<String
                 case Long l -> l.toString();
                 case Double d -> d.toString();
                 case null, default -> throw expected("text", raw);
+            };
+            case PATH -> switch (raw) {
+                case String s when !s.isBlank() -> s.strip();
+                case null, default -> throw expected("a path", raw);
             };
             case SIZE -> switch (raw) {
                 case Long l when l > 0 -> l;
