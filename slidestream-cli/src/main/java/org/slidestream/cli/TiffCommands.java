@@ -35,6 +35,7 @@ final class TiffCommands {
 
     static WriteReport write(String task, TileSource source, Path out, TiffWriteOptions options, WriteMetadata metadata,
                              MemoryBudget budget, boolean allowNatives, int threads, PrintWriter err) throws IOException {
+        checkTiffName(out);
         ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, task + "-worker");
             t.setDaemon(true);
@@ -58,5 +59,13 @@ final class TiffCommands {
 
     static int defaultThreads() {
         return Runtime.getRuntime().availableProcessors();
+    }
+
+    /** A TIFF written under another extension (.png, .jpg) would mislead every tool that opens it. */
+    static void checkTiffName(Path out) {
+        String n = out.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        if (!(n.endsWith(".tif") || n.endsWith(".tiff") || n.endsWith(".btf") || n.endsWith(".tf8"))) {
+            throw new IllegalArgumentException(out.getFileName() + ": the output is a TIFF: name it .tif, .tiff or .ome.tif");
+        }
     }
 }
