@@ -15,7 +15,8 @@ import java.nio.file.attribute.BasicFileAttributes;
 /**
  * An output file or folder written under a temporary name beside its target and renamed into
  * place only when complete, so that a crash or a kill never leaves a half-written result under the
- * real name. The temporary name is {@code .<name>.partial}; a leftover one from a killed run is
+ * real name. The temporary name is {@code .<name>.partial}; an interrupted run (Ctrl-C, SIGTERM)
+ * deletes its open temporaries as the JVM exits, and a leftover one from a killed run (SIGKILL) is
  * deleted when the next attempt starts.
  *
  * <pre>{@code
@@ -27,6 +28,9 @@ import java.nio.file.attribute.BasicFileAttributes;
  */
 public final class AtomicOutput implements AutoCloseable {
     public static final String SUFFIX = ".partial";
+    /** Temporaries not yet committed or closed, deleted by a shutdown hook if the JVM exits first. */
+    private static final java.util.Set<Path> OPEN = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private static final java.util.concurrent.atomic.AtomicBoolean HOOKED = new java.util.concurrent.atomic.AtomicBoolean();
 
     private final Path target;
     private final Path temp;
@@ -40,7 +44,21 @@ public final class AtomicOutput implements AutoCloseable {
         Path parent = this.target.getParent();
         if (parent != null) Files.createDirectories(parent);
         deleteRecursively(temp);
+        if (HOOKED.compareAndSet(false, true)) {
+            Runtime.getRuntime().addShutdownHook(new Thread(AtomicOutput::deleteOpen, "partial-output-cleanup"));
+        }
+        OPEN.add(temp);
         if (directory) Files.createDirectory(temp);
+    }
+
+    private static void deleteOpen() {
+        for (Path p : OPEN) {
+            try {
+                deleteRecursively(p);
+            } catch (IOException | RuntimeException e) {
+                // best effort while the JVM exits; the next run deletes what is left
+            }
+        }
     }
 
     /** A file written at {@link #path()} and renamed to {@code target} by {@link #commit()}. */
@@ -77,6 +95,7 @@ public final class AtomicOutput implements AutoCloseable {
             move(temp, target);
         }
         committed = true;
+        OPEN.remove(temp);
     }
 
     private static void move(Path from, Path to) throws IOException {
@@ -97,6 +116,8 @@ public final class AtomicOutput implements AutoCloseable {
                 deleteRecursively(temp);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot delete partial output " + temp, e);
+            } finally {
+                OPEN.remove(temp);
             }
         }
     }
