@@ -71,7 +71,7 @@ final class RemoteFolder {
             Path temp = new Path(dir, "." + name + "." + attempt + AtomicOutput.SUFFIX);
             fs.delete(temp, true);
             try {
-                fs.copyFromLocalFile(false, true, new Path(local.resolve(name).toUri()), temp);
+                transfer(local.resolve(name), temp);
                 if (fs.exists(target)) {
                     if (was == null && !replace) {
                         // another attempt published it while this one ran: keep the first
@@ -89,6 +89,24 @@ final class RemoteFolder {
             }
         }
         return published;
+    }
+
+    /**
+     * Puts a local entry at {@code temp}: by renaming it when the output is on the same local file
+     * system (thousands of patch files then cost nothing to publish), else by a copy through the
+     * file system's API. The local entry is consumed by a rename; publish is the attempt's last use.
+     */
+    private void transfer(java.nio.file.Path src, Path temp) throws IOException {
+        if ("file".equals(fs.getScheme())) {
+            java.nio.file.Path dst = java.nio.file.Path.of(fs.makeQualified(temp).toUri());
+            try {
+                Files.move(src, dst, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                return;
+            } catch (java.nio.file.AtomicMoveNotSupportedException e) {
+                // another disk: copy below
+            }
+        }
+        fs.copyFromLocalFile(false, true, new Path(src.toUri()), temp);
     }
 
     /** Deletes partial copies left in the folder: every one, or only those of {@code attempt}. */
