@@ -9,7 +9,8 @@
 # Also features3d's peak memory, streamed against the naive all-planes-at-full-size version.
 # Peak memory is the peak resident set size from /usr/bin/time -v.
 #
-#   bench/dl/run.sh [--quick] [BATCH]      (ONLY=volume: just the features3d memory part)
+#   bench/dl/run.sh [--quick] [BATCH]      (ONLY=volume: just the features3d memory part;
+#                                           VOLUME=Z,Y,X and OUT=D,H,W change its sizes, XMX the heap)
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$ROOT"
@@ -29,7 +30,7 @@ echo "building..."
 CP="$ROOT/slidestream-cli/target/slidestream-cli.jar:$ROOT/slidestream-cli/target/lib/*"
 mkdir -p "$WORK/classes"
 "$JAVA_HOME/bin/javac" -d "$WORK/classes" -cp "$CP" bench/dl/FeaturesBench.java
-JAVA=("$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Xmx2g -cp "$WORK/classes:$CP" FeaturesBench)
+JAVA=("$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Xmx${XMX:-2g} -cp "$WORK/classes:$CP" FeaturesBench)
 
 run() {
   local label="$1"; shift
@@ -46,11 +47,12 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 echo
 echo "== features3d memory: streamed (one output-sized accumulator) against all three planes at full size"
 "$PY" slidestream-dl/src/test/python/make_vit.py "$WORK" --grid16 2>/dev/null >/dev/null
-"$PY" -c "import numpy as np; r = np.random.default_rng(1); np.save('$WORK/vol.npy', r.integers(0, 256, (32, 256, 256), dtype=np.uint8))"
-run stream "${JAVA[@]}" volume streamed "$WORK/vol.npy" "$WORK/grid16.onnx" 8,32,32 || exit 1; RS=$rss_last
-run naive "${JAVA[@]}" volume naive "$WORK/vol.npy" "$WORK/grid16.onnx" 8,32,32 || exit 1; RN=$rss_last
+VOLUME="${VOLUME:-32,256,256}" OUT="${OUT:-8,32,32}"
+"$PY" -c "import numpy as np; r = np.random.default_rng(1); np.save('$WORK/vol.npy', r.integers(0, 256, ($VOLUME), dtype=np.uint8))"
+run stream "${JAVA[@]}" volume streamed "$WORK/vol.npy" "$WORK/grid16.onnx" "$OUT" || exit 1; RS=$rss_last
+run naive "${JAVA[@]}" volume naive "$WORK/vol.npy" "$WORK/grid16.onnx" "$OUT" || exit 1; RN=$rss_last
 run base "${JAVA[@]}" model "$WORK/grid16.onnx" 2 2 || exit 1; RB=$rss_last
-echo "  32 x 256 x 256 volume, 16 x 16 tokens of 192 features, output 8 x 32 x 32: peak RSS streamed / naive $(ratio "$RS" "$RN")x;"
+echo "  ${VOLUME//,/ x } volume, 16 x 16 tokens of 192 features, output ${OUT//,/ x }: peak RSS streamed / naive $(ratio "$RS" "$RN")x;"
 echo "  above the JVM + model baseline ($RB MB, inference on 2 images): $(ratio "$((RS - RB))" "$((RN - RB))")x"
 [ "${ONLY:-}" = volume ] && exit 0
 
