@@ -12,8 +12,7 @@ import org.slidestream.image.PixelType;
 import org.slidestream.image.Raster;
 import org.slidestream.image.RasterSource;
 import org.slidestream.tiff.writer.TiffWriteOptions;
-import org.slidestream.tiff.writer.TiffWriter;
-import org.slidestream.tiff.writer.WriteContext;
+import org.slidestream.tiff.writer.WriteProgress;
 import org.slidestream.tiff.writer.WriteMetadata;
 import org.slidestream.io.AtomicOutput;
 import org.slidestream.memory.Reservation;
@@ -211,19 +210,10 @@ public final class ReadCommand implements Callable<Integer>, SlideCommand {
             case TIFF -> {
                 // one level: no pyramid below the region itself
                 TiffWriteOptions o = TiffWriteOptions.defaults().withMinLevelSide(Math.max(r.width(), r.height()));
-                try (ExecutorServiceHolder pool = new ExecutorServiceHolder()) {
-                    TiffWriter.write(RasterSource.of(r), output, o, metadata,
-                            new WriteContext(run.budget(), pool.executor, 1, null, run.slideOptions().allowNatives()));
-                }
+                TiffCommands.write("read", RasterSource.of(r), output, o, metadata, run.budget(),
+                        run.slideOptions().allowNatives(), 1, (WriteProgress) null);
             }
         }
-    }
-
-    /** A one-thread pool closed with the write. */
-    private static final class ExecutorServiceHolder implements AutoCloseable {
-        final java.util.concurrent.ExecutorService executor = java.util.concurrent.Executors.newSingleThreadExecutor();
-
-        @Override public void close() { executor.shutdownNow(); }
     }
 
     enum OutputKind {

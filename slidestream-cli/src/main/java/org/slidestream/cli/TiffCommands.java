@@ -15,6 +15,7 @@ import org.slidestream.tiff.writer.TiffWriteOptions;
 import org.slidestream.tiff.writer.TiffWriter;
 import org.slidestream.tiff.writer.WriteContext;
 import org.slidestream.tiff.writer.WriteMetadata;
+import org.slidestream.tiff.writer.WriteProgress;
 import org.slidestream.tiff.writer.WriteReport;
 
 /** What {@code convert} and {@code synth} share: writing one source with progress and a closing line. */
@@ -35,15 +36,22 @@ final class TiffCommands {
 
     static WriteReport write(String task, TileSource source, Path out, TiffWriteOptions options, WriteMetadata metadata,
                              MemoryBudget budget, boolean allowNatives, int threads, PrintWriter err) throws IOException {
+        try (TileProgress progress = new TileProgress(err, task)) {
+            return write(task, source, out, options, metadata, budget, allowNatives, threads, progress);
+        }
+    }
+
+    /** Writes on a pool of its own, shut down with the write; {@code progress} may be null. */
+    static WriteReport write(String task, TileSource source, Path out, TiffWriteOptions options, WriteMetadata metadata,
+                             MemoryBudget budget, boolean allowNatives, int threads, WriteProgress progress) throws IOException {
         checkTiffName(out);
         ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, task + "-worker");
             t.setDaemon(true);
             return t;
         });
-        try (TileProgress progress = new TileProgress(err, task)) {
-            WriteContext ctx = new WriteContext(budget, pool, threads, progress, allowNatives);
-            return TiffWriter.write(source, out, options, metadata, ctx);
+        try {
+            return TiffWriter.write(source, out, options, metadata, new WriteContext(budget, pool, threads, progress, allowNatives));
         } finally {
             pool.shutdownNow();
         }
