@@ -11,6 +11,9 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * An output file or folder written under a temporary name beside its target and renamed into
@@ -29,8 +32,8 @@ import java.nio.file.attribute.BasicFileAttributes;
 public final class AtomicOutput implements AutoCloseable {
     public static final String SUFFIX = ".partial";
     /** Temporaries not yet committed or closed, deleted by a shutdown hook if the JVM exits first. */
-    private static final java.util.Set<Path> OPEN = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    private static final java.util.concurrent.atomic.AtomicBoolean HOOKED = new java.util.concurrent.atomic.AtomicBoolean();
+    private static final Set<Path> OPEN = ConcurrentHashMap.newKeySet();
+    private static final AtomicBoolean HOOKED = new AtomicBoolean();
 
     private final Path target;
     private final Path temp;

@@ -1,9 +1,15 @@
 package org.slidestream.pipeline;
 
 import java.io.IOException;
+import java.nio.file.FileSystemLoopException;
+import java.nio.file.FileVisitOption;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -55,18 +61,18 @@ public final class CohortInputs {
      * are followed (data folders on clusters often are links); a link back into the tree is skipped.
      */
     public static List<Path> slideFilesIn(Path dir) throws IOException {
-        List<Path> found = new java.util.ArrayList<>();
-        Files.walkFileTree(dir, java.util.EnumSet.of(java.nio.file.FileVisitOption.FOLLOW_LINKS), Integer.MAX_VALUE,
-                new java.nio.file.SimpleFileVisitor<>() {
+        List<Path> found = new ArrayList<>();
+        Files.walkFileTree(dir, EnumSet.of(FileVisitOption.FOLLOW_LINKS), Integer.MAX_VALUE,
+                new SimpleFileVisitor<>() {
                     @Override
-                    public java.nio.file.FileVisitResult visitFile(Path p, java.nio.file.attribute.BasicFileAttributes a) {
+                    public FileVisitResult visitFile(Path p, BasicFileAttributes a) {
                         if (a.isRegularFile() && !isHidden(dir.relativize(p)) && isSlideFile(p)) found.add(p);
-                        return java.nio.file.FileVisitResult.CONTINUE;
+                        return FileVisitResult.CONTINUE;
                     }
 
                     @Override
-                    public java.nio.file.FileVisitResult visitFileFailed(Path p, IOException e) throws IOException {
-                        if (e instanceof java.nio.file.FileSystemLoopException) return java.nio.file.FileVisitResult.CONTINUE;
+                    public FileVisitResult visitFileFailed(Path p, IOException e) throws IOException {
+                        if (e instanceof FileSystemLoopException) return FileVisitResult.CONTINUE;
                         throw e;
                     }
                 });
