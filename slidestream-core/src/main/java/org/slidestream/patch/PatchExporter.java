@@ -128,6 +128,9 @@ public final class PatchExporter {
     }
 
     private static String fmt(double v) {
+        // whole-tissue patches are most rows: skip the formatter for them
+        if (v == 1.0) return "1.000000";
+        if (v == 0.0) return "0.000000";
         return String.format(Locale.ROOT, "%.6f", v);
     }
 

@@ -51,8 +51,8 @@ public final class PatchGrid {
         List<PatchCoord> out = new ArrayList<>();
         for (TissueRegion r : mask.regions()) {
             long[] cont = toLevel0(r.outer(), mask);
-            List<long[]> holes = new ArrayList<>();
-            for (int[] h : r.holes()) holes.add(toLevel0(h, mask));
+            List<PolygonRows> holes = new ArrayList<>();
+            for (int[] h : r.holes()) holes.add(new PolygonRows(toLevel0(h, mask)));
             long minX = Long.MAX_VALUE, minY = Long.MAX_VALUE, maxX = Long.MIN_VALUE, maxY = Long.MIN_VALUE;
             for (int i = 0; i < cont.length; i += 2) {
                 minX = Math.min(minX, cont[i]); maxX = Math.max(maxX, cont[i]);
@@ -99,9 +99,9 @@ public final class PatchGrid {
     }
 
     /** CLAM's isInHoles: the centre {@code pt + patch_size / 2} strictly inside a hole. */
-    static boolean inHoles(List<long[]> holes, long x, long y, long side) {
+    static boolean inHoles(List<PolygonRows> holes, long x, long y, long side) {
         double cx = x + side / 2.0, cy = y + side / 2.0;
-        for (long[] h : holes) if (pointInPolygon(h, cx, cy) > 0) return true;
+        for (PolygonRows h : holes) if (h.test(cx, cy) > 0) return true;
         return false;
     }
 

@@ -20,14 +20,19 @@ public final class Overlays {
         byte[] o = out.bytes();
         byte[] s = img.bytes();
         int bands = img.bands();
+        // tissue tint, 70 % image + 30 % green, per band and value
+        byte[][] tint = new byte[3][256];
+        for (int b = 0; b < 3; b++) {
+            for (int v = 0; v < 256; v++) tint[b][v] = (byte) Math.round(v * 0.7 + (b == 1 ? 255 * 0.3 : 0));
+        }
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {
                 int si = ((y * f) * img.width() + x * f) * bands;
                 boolean t = m.isTissue(x * f, y * f);
+                int oi = (y * w + x) * 3;
                 for (int b = 0; b < 3; b++) {
                     int v = s[si + Math.min(b, bands - 1)] & 0xFF;
-                    if (t) v = (int) Math.round(v * 0.7 + (b == 1 ? 255 * 0.3 : 0));
-                    o[(y * w + x) * 3 + b] = (byte) v;
+                    o[oi + b] = t ? tint[b][v] : (byte) v;
                 }
             }
         }

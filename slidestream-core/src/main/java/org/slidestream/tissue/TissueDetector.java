@@ -123,9 +123,12 @@ public final class TissueDetector {
         boolean[] fg = new boolean[n];
         switch (p.method()) {
             case CLAM -> {
-                byte[] s = Morphology.median(hsv[1], w, h, p.mthresh());
-                int t = p.sthresh() < 0 ? Morphology.otsu(s) : p.sthresh();
-                for (int i = 0; i < n; i++) fg[i] = (s[i] & 0xFF) > t;
+                if (p.sthresh() >= 0) {
+                    fg = p.mthresh() <= 1 ? above(hsv[1], p.sthresh()) : Morphology.medianAbove(hsv[1], w, h, p.mthresh(), p.sthresh());
+                } else {
+                    byte[] s = Morphology.median(hsv[1], w, h, p.mthresh());
+                    fg = above(s, Morphology.otsu(s));
+                }
             }
             case OTSU -> fg = otsu(rgb, hsv, p);
             case HSV -> fg = hsvRange(hsv, w, h, p);
@@ -137,6 +140,12 @@ public final class TissueDetector {
         if (p.rejectPen()) {
             for (int i = 0; i < n; i++) if (fg[i] && isPen(hsv[0][i] & 0xFF, hsv[1][i] & 0xFF, hsv[2][i] & 0xFF)) fg[i] = false;
         }
+        return fg;
+    }
+
+    private static boolean[] above(byte[] plane, int t) {
+        boolean[] fg = new boolean[plane.length];
+        for (int i = 0; i < plane.length; i++) fg[i] = (plane[i] & 0xFF) > t;
         return fg;
     }
 
