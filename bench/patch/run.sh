@@ -5,26 +5,32 @@
 #
 #   1. coordinates only, CLAM's segmentation and four_pt rule, a cohort of N slides
 #   2. exporting 256 px level-0 patches as PNG, JPEG and npy (the same coordinates for both)
+#      from one slide with enough patches (about 8,000) that start-up does not decide the rate
 #   3. peak memory of patch export from a 25,000^2 and a 100,000^2 slide with --max-memory 1g
 #
-#   bench/patch/run.sh            # 10 slides of 16,384^2; memory at 25,000^2 and 100,000^2
-#   bench/patch/run.sh --quick    # 10 slides of 8,192^2; memory at 12,000^2 and 25,000^2
-#   BENCH_SLIDES, BENCH_SIDE, BENCH_MEM_SIDES override the counts and sizes.
-# Slides are kept in $BENCH_DIR (default /tmp/slidestream-bench-patch) between runs.
+#   bench/patch/run.sh            # 10 slides of 50,000^2 (12.5 mm at 0.25 um/px, a resection
+#                                 # slide); export from 32,768^2; memory at 25,000^2 and 100,000^2
+#   bench/patch/run.sh --quick    # 10 slides of 8,192^2; export from 8,192^2; memory at 12,000^2 and 25,000^2
+#   BENCH_SLIDES, BENCH_SIDE, BENCH_EXPORT_SIDE, BENCH_MEM_SIDES override the counts and sizes.
+# Slides are kept in $BENCH_DIR (default /tmp/slidestream-bench-patch) between runs. Outputs are
+# deleted and the disk synced before each timed command, so that neither tool pays for the other's
+# deletions.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$ROOT"
 PY=/usr/bin/python3
 DIR="${BENCH_DIR:-/tmp/slidestream-bench-patch}"
-N=10 SIDE=16384 MEM_SIDES="25000 100000"
-if [ "${1:-}" = "--quick" ]; then SIDE=8192 MEM_SIDES="12000 25000"; fi
-N="${BENCH_SLIDES:-$N}" SIDE="${BENCH_SIDE:-$SIDE}" MEM_SIDES="${BENCH_MEM_SIDES:-$MEM_SIDES}"  # overrides
+N=10 SIDE=50000 EXPORT_SIDE=32768 MEM_SIDES="25000 100000"
+if [ "${1:-}" = "--quick" ]; then SIDE=8192 EXPORT_SIDE=8192 MEM_SIDES="12000 25000"; fi
+N="${BENCH_SLIDES:-$N}" SIDE="${BENCH_SIDE:-$SIDE}" EXPORT_SIDE="${BENCH_EXPORT_SIDE:-$EXPORT_SIDE}"  # overrides
+MEM_SIDES="${BENCH_MEM_SIDES:-$MEM_SIDES}"
 mkdir -p "$DIR/cohort"
 SS="$ROOT/slidestream"
 
 timed() { # timed LABEL CMD...: wall seconds and peak RSS (MB) into T_LABEL and M_LABEL
   local label="$1"; shift
   local t0 t1
+  sync; sleep 1
   t0=$(date +%s.%N)
   /usr/bin/time -v "$@" >"$DIR/$label.out" 2>"$DIR/$label.time" || { tail -20 "$DIR/$label.out" "$DIR/$label.time"; exit 1; }
   t1=$(date +%s.%N)
@@ -52,16 +58,20 @@ printf '   slidestream %6.2f s (%.2f slides/s, %s coords, peak RSS %s MB)\n' "$T
 printf '   python      %6.2f s (%.2f slides/s, %s coords, peak RSS %s MB)\n' "$T_p1" "$(awk -v n="$N" -v t="$T_p1" 'BEGIN{print n/t}')" "$np_" "$M_p1"
 echo "   throughput ratio: $(ratio "$T_p1" "$T_j1")x (target >= 5x)"
 
-echo "2. export of 256 px level-0 patches from ${SLIDES[0]##*/}"
+EXPORT="$DIR/export-$EXPORT_SIDE.tif"
+synth "$EXPORT" "$EXPORT_SIDE" 1
+echo "2. export of 256 px level-0 patches from ${EXPORT##*/}"
 for fmt in png jpeg npy; do
   rm -rf "$DIR/j2-$fmt" "$DIR/p2-$fmt"
-  timed "j2$fmt" "$SS" patch "${SLIDES[0]}" -o "$DIR/j2-$fmt" --size 256 --a-t 1 --min-tissue 0.5 --save "$fmt"
-  csv="$DIR/j2-$fmt/$(basename "${SLIDES[0]}" .tif)/patches.csv"
+  timed "j2$fmt" "$SS" patch "$EXPORT" -o "$DIR/j2-$fmt" --size 256 --a-t 1 --min-tissue 0.5 --save "$fmt"
+  csv="$DIR/j2-$fmt/$(basename "$EXPORT" .tif)/patches.csv"
   n=$(($(wc -l <"$csv") - 1))
-  timed "p2$fmt" "$PY" bench/patch/reference.py export "$fmt" "${SLIDES[0]}" "$csv" "$DIR/p2-$fmt"
+  timed "p2$fmt" "$PY" bench/patch/reference.py export "$fmt" "$EXPORT" "$csv" "$DIR/p2-$fmt"
   tj=$(eval echo "\$T_j2$fmt"); tp=$(eval echo "\$T_p2$fmt")
   printf '   %-4s %5d patches: slidestream %6.2f s (%4.0f patches/s), python %6.2f s (%4.0f patches/s): %sx (target >= 3x)\n' \
     "$fmt" "$n" "$tj" "$(awk -v n="$n" -v t="$tj" 'BEGIN{print n/t}')" "$tp" "$(awk -v n="$n" -v t="$tp" 'BEGIN{print n/t}')" "$(ratio "$tp" "$tj")"
+  printf '        output: slidestream %s, python %s\n' "$(du -sh "$DIR/j2-$fmt" | cut -f1)" "$(du -sh "$DIR/p2-$fmt" | cut -f1)"
+  rm -rf "$DIR/j2-$fmt" "$DIR/p2-$fmt"
 done
 
 echo "3. peak memory of patch export (256 px at 0.5 um/px, npy) with --max-memory 1g"

@@ -69,7 +69,7 @@ public final class ImageFiles {
     /** The bytes of a file in a format. */
     public static byte[] encode(Raster raster, Format format, Options options) {
         return switch (format) {
-            case PNG -> Png.encode(raster, options.png());
+            case PNG -> Png.encode(raster, options.png(), options.allowNatives());
             case JPEG -> encodeJpeg(raster, options);
         };
     }

@@ -7,11 +7,14 @@ import java.util.zip.CRC32;
 import java.util.zip.Deflater;
 import org.slidestream.image.PixelType;
 import org.slidestream.image.Raster;
+import org.slidestream.tiff.codec.ZlibCompressor;
 
 /**
  * Writes a PNG stream row by row: signature and IHDR first, then filtered rows compressed into
  * IDAT chunks of at most 64 KiB as the compressor produces them, then IEND. Memory is a few rows
  * and the chunk buffer, whatever the image size. Not thread-safe; the Deflater is the caller's.
+ * With a whole-buffer {@link ZlibCompressor} instead (for small images, such as patches), the
+ * filtered rows are gathered and compressed in one call at {@link #finish}.
  */
 final class PngEncoder {
     private static final byte[] SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
@@ -26,6 +29,10 @@ final class PngEncoder {
     private final PixelType type;
     private final PngFilter filter;
     private final Deflater deflater;
+    private final ZlibCompressor whole;
+    private final int level;
+    private byte[] gathered;
+    private int gatheredLength;
     private final int bpp;
     private final int rowBytes;
     private byte[] prev;
@@ -39,6 +46,12 @@ final class PngEncoder {
     private int rowsWritten;
 
     PngEncoder(OutputStream out, int width, int height, int bands, PixelType type, PngOptions options, Deflater deflater) {
+        this(out, width, height, bands, type, options, deflater, null);
+    }
+
+    /** With {@code whole} non-null, rows are compressed by it at the end and {@code deflater} is unused. */
+    PngEncoder(OutputStream out, int width, int height, int bands, PixelType type, PngOptions options, Deflater deflater,
+               ZlibCompressor whole) {
         if (type != PixelType.UINT8 && type != PixelType.UINT16) {
             throw new IllegalArgumentException("PNG holds 8 or 16-bit unsigned samples, not " + type);
         }
@@ -56,6 +69,13 @@ final class PngEncoder {
         this.prev = new byte[rowBytes];
         this.cur = new byte[rowBytes];
         this.filtered = new byte[rowBytes + 1];
+        this.whole = whole;
+        this.level = options.level();
+        if (whole != null) {
+            this.input = null;
+            this.gathered = new byte[Math.multiplyExact(height, rowBytes + 1)];
+            return;
+        }
         this.input = new byte[Math.max(INPUT_BLOCK, rowBytes + 1)];
         deflater.reset();
         deflater.setLevel(options.level());
@@ -92,14 +112,24 @@ final class PngEncoder {
         for (int y = 0; y < rows.height(); y++) {
             loadRow(rows, y);
             byte[] filtered = filterRow();
+            if (whole != null) {
+                System.arraycopy(filtered, 0, gathered, gatheredLength, filtered.length);
+                gatheredLength += filtered.length;
+                rotateRows();
+                continue;
+            }
             if (inputLength + filtered.length > input.length) feed();
             System.arraycopy(filtered, 0, input, inputLength, filtered.length);
             inputLength += filtered.length;
-            byte[] t = prev;
-            prev = cur;
-            cur = t;
-            rowsWritten++;
+            rotateRows();
         }
+    }
+
+    private void rotateRows() {
+        byte[] t = prev;
+        prev = cur;
+        cur = t;
+        rowsWritten++;
     }
 
     private void loadRow(Raster r, int y) {
@@ -217,24 +247,34 @@ final class PngEncoder {
         if (rowsWritten != height) {
             throw new IllegalStateException("PNG declared " + height + " rows but " + rowsWritten + " were written");
         }
-        feed();
-        deflater.finish();
-        while (!deflater.finished()) drain(Deflater.NO_FLUSH);
-        flushIdat();
+        if (whole != null) {
+            byte[] z = whole.compress(gathered, 0, gatheredLength, level);
+            gathered = null;
+            for (int off = 0; off < z.length; off += CHUNK) writeChunk("IDAT", z, off, Math.min(CHUNK, z.length - off));
+        } else {
+            feed();
+            deflater.finish();
+            while (!deflater.finished()) drain(Deflater.NO_FLUSH);
+            flushIdat();
+        }
         writeChunk("IEND", chunk, 0);
         out.flush();
     }
 
     private void writeChunk(String name, byte[] data, int length) throws IOException {
+        writeChunk(name, data, 0, length);
+    }
+
+    private void writeChunk(String name, byte[] data, int off, int length) throws IOException {
         byte[] head = new byte[8];
         putInt(head, 0, length);
         byte[] tag = name.getBytes(StandardCharsets.US_ASCII);
         System.arraycopy(tag, 0, head, 4, 4);
         crc.reset();
         crc.update(tag);
-        crc.update(data, 0, length);
+        crc.update(data, off, length);
         out.write(head);
-        out.write(data, 0, length);
+        out.write(data, off, length);
         byte[] tail = new byte[4];
         putInt(tail, 0, (int) crc.getValue());
         out.write(tail);

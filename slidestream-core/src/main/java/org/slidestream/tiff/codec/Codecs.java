@@ -28,6 +28,14 @@ public final class Codecs {
         return codec != null ? codec : JaiJpeg2000Codec.INSTANCE;
     }
 
+    /**
+     * The native whole-buffer zlib compressor (libdeflate) when natives are allowed and it loads,
+     * else null: callers then stream through {@code java.util.zip.Deflater}.
+     */
+    public static ZlibCompressor nativeZlib(boolean allowNatives) {
+        return allowNatives ? NativeZlib.CODEC : null;
+    }
+
     /** Whether libjpeg-turbo loaded, i.e. {@code jpeg(true)} is native. */
     public static boolean nativeJpegAvailable() {
         return NativeJpeg.CODEC != null;
@@ -41,6 +49,10 @@ public final class Codecs {
     /** Loaded on first use only, so that a run without JPEG never touches the library. */
     private static final class NativeJpeg {
         static final JpegCodec CODEC = tryLoad("libjpeg-turbo", TurboJpegCodec::load, "JDK ImageIO");
+    }
+
+    private static final class NativeZlib {
+        static final ZlibCompressor CODEC = tryLoad("libdeflate", LibDeflateCompressor::load, "java.util.zip");
     }
 
     private static final class NativeJpeg2000 {

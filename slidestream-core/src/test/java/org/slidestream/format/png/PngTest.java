@@ -21,6 +21,7 @@ import org.slidestream.format.npy.NpyReader;
 import org.slidestream.format.npy.NpyWriter;
 import org.slidestream.image.PixelType;
 import org.slidestream.image.Raster;
+import org.slidestream.tiff.codec.Codecs;
 import org.slidestream.image.Region;
 import org.slidestream.testing.ReferenceTools;
 
@@ -70,6 +71,9 @@ class PngTest {
             Raster r = sample(c.type, 37 + c.bands, 23, c.bands, c.name.hashCode());
             Png.write(r, dir.resolve(c.name + ".png"), c.options);
             saveNpy(r, dir.resolve(c.name + ".npy"));
+            // the same image compressed whole by libdeflate, where it is installed
+            Files.write(dir.resolve(c.name + "_n.png"), Png.encode(r, c.options, true));
+            saveNpy(r, dir.resolve(c.name + "_n.npy"));
         }
         ReferenceTools.requirePythonModules("PIL", "numpy", "cv2");
         // Pillow for 8-bit and 16-bit gray; OpenCV (libpng) for 16-bit colour, which Pillow cuts to 8 bits.
@@ -145,6 +149,19 @@ class PngTest {
         Raster r = sample(sixteen ? PixelType.UINT16 : PixelType.UINT8, w, h, bands, w * 131L + h);
         Raster back = Png.decode(Png.encode(r, new PngOptions(level, filter)));
         assertThat(back.contentEquals(r)).as("%s %s level %d", r, filter, level).isTrue();
+        Raster nativeBack = Png.decode(Png.encode(r, new PngOptions(level, filter), true));
+        assertThat(nativeBack.contentEquals(r)).as("natives: %s %s level %d", r, filter, level).isTrue();
+    }
+
+    @Test
+    void libdeflateLoadsWhereInstalled() {
+        // CI installs libdeflate0; elsewhere its absence only means zlib is used
+        if (System.getenv("CI") != null) assertThat(Codecs.nativeZlib(true)).as("libdeflate").isNotNull();
+        assertThat(Codecs.nativeZlib(false)).isNull();
+        Raster r = sample(PixelType.UINT8, 256, 256, 3, 3);
+        if (Codecs.nativeZlib(true) != null) {
+            assertThat(Png.encode(r, PngOptions.DEFAULT, true)).isNotEqualTo(Png.encode(r, PngOptions.DEFAULT, false));
+        }
     }
 
     @Test
