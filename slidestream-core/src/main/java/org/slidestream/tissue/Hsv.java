@@ -47,6 +47,22 @@ final class Hsv {
         return new byte[][] {h, s, v};
     }
 
+    /** The saturation plane alone, as {@link #planes} computes it. */
+    static byte[] saturation(Raster rgb) {
+        int n = rgb.width() * rgb.height();
+        int bands = rgb.bands();
+        byte[] src = rgb.bytes();
+        byte[] s = new byte[n];
+        if (bands < 3) return s; // gray: no saturation
+        for (int i = 0; i < n; i++) {
+            int r = src[i * bands] & 0xFF, g = src[i * bands + 1] & 0xFF, b = src[i * bands + 2] & 0xFF;
+            int max = Math.max(r, Math.max(g, b));
+            int min = Math.min(r, Math.min(g, b));
+            s[i] = (byte) (((max - min) * SDIV[max] + (1 << (SHIFT - 1))) >> SHIFT);
+        }
+        return s;
+    }
+
     /** Gray as OpenCV's {@code COLOR_RGB2GRAY}: (R*4899 + G*9617 + B*1868 + 8192) >> 14. */
     static byte[] gray(Raster rgb) {
         int n = rgb.width() * rgb.height();

@@ -119,17 +119,11 @@ public final class TissueDetector {
     /** Foreground before closing, by method, with pen marks removed when asked. */
     static boolean[] classify(Raster rgb, TissueParams p) {
         int w = rgb.width(), h = rgb.height(), n = w * h;
+        if (p.method() == TissueMethod.CLAM && !p.rejectPen()) return clam(Hsv.saturation(rgb), w, h, p); // hue and value unused
         byte[][] hsv = Hsv.planes(rgb);
         boolean[] fg = new boolean[n];
         switch (p.method()) {
-            case CLAM -> {
-                if (p.sthresh() >= 0) {
-                    fg = p.mthresh() <= 1 ? above(hsv[1], p.sthresh()) : Morphology.medianAbove(hsv[1], w, h, p.mthresh(), p.sthresh());
-                } else {
-                    byte[] s = Morphology.median(hsv[1], w, h, p.mthresh());
-                    fg = above(s, Morphology.otsu(s));
-                }
-            }
+            case CLAM -> fg = clam(hsv[1], w, h, p);
             case OTSU -> fg = otsu(rgb, hsv, p);
             case HSV -> fg = hsvRange(hsv, w, h, p);
             case COMBINED -> {
@@ -141,6 +135,15 @@ public final class TissueDetector {
             for (int i = 0; i < n; i++) if (fg[i] && isPen(hsv[0][i] & 0xFF, hsv[1][i] & 0xFF, hsv[2][i] & 0xFF)) fg[i] = false;
         }
         return fg;
+    }
+
+    /** CLAM: the median-blurred saturation above {@code sthresh}, or above its Otsu threshold when sthresh < 0. */
+    private static boolean[] clam(byte[] sat, int w, int h, TissueParams p) {
+        if (p.sthresh() >= 0) {
+            return p.mthresh() <= 1 ? above(sat, p.sthresh()) : Morphology.medianAbove(sat, w, h, p.mthresh(), p.sthresh());
+        }
+        byte[] s = Morphology.median(sat, w, h, p.mthresh());
+        return above(s, Morphology.otsu(s));
     }
 
     private static boolean[] above(byte[] plane, int t) {
