@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.slidestream.format.ImageFiles;
+import org.slidestream.format.png.Png;
 import org.slidestream.format.npy.NpyDtype;
 import org.slidestream.format.npy.NpyWriter;
 import org.slidestream.image.PixelType;
@@ -194,9 +195,34 @@ public final class ReadCommand implements Callable<Integer>, SlideCommand {
                 }
                 ImageFiles.Options options = new ImageFiles.Options(ImageFiles.Options.DEFAULT.png(), 90,
                         ImageFiles.Options.DEFAULT.jpegChroma(), run.slideOptions().allowNatives());
-                byte[] encoded = ImageFiles.encode(r, kind == OutputKind.PNG ? ImageFiles.Format.PNG : ImageFiles.Format.JPEG, options);
                 try (AtomicOutput out = AtomicOutput.file(output)) {
-                    java.nio.file.Files.write(out.path(), encoded);
+                    if (kind == OutputKind.PNG) {
+                        // streamed row by row (whole-buffer compression only for small images): a few rows of memory
+                        try (var os = new java.io.BufferedOutputStream(java.nio.file.Files.newOutputStream(out.path()), 1 << 16)) {
+                            Png.write(r, os, options.png(), options.allowNatives());
+                        }
+                    } else {
+                        // JPEG encoders take the whole image: a native copy of it, the output bound and the
+                        // result. The region itself holds budget that only this thread releases: no waiting.
+                        long need = 3 * r.byteSize();
+                        String what = "the JPEG encoder's buffers for " + r.width() + "x" + r.height() + " pixels";
+                        Reservation enc;
+                        try {
+                            enc = run.budget().tryReserve(need, what, 0, java.util.concurrent.TimeUnit.SECONDS);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            throw new IOException("interrupted", e);
+                        }
+                        if (enc == null) {
+                            throw new IllegalArgumentException(output.getFileName() + ": " + what + " need "
+                                    + org.slidestream.memory.MemorySize.format(need) + " beside the region, more than the memory budget of "
+                                    + org.slidestream.memory.MemorySize.format(run.budget().total())
+                                    + " has free (raise --max-memory, or write .png or .tif, which stream)");
+                        }
+                        try (enc) {
+                            java.nio.file.Files.write(out.path(), ImageFiles.encode(r, ImageFiles.Format.JPEG, options));
+                        }
+                    }
                     out.commit();
                 }
             }
