@@ -25,7 +25,7 @@ public final class TissueMask {
     private final int level;
     private final boolean[] mask;
     private final List<TissueRegion> regions;
-    private final long[] sums; // (width + 1) x (height + 1) summed-area table
+    private final int[] sums; // (width + 1) x (height + 1) summed-area table (counts fit: an array has < 2^31 pixels)
     private final int contoursTooSmall;
 
     TissueMask(int width, int height, double scaleX, double scaleY, int level, boolean[] mask, List<TissueRegion> regions,
@@ -39,9 +39,9 @@ public final class TissueMask {
         this.mask = mask;
         this.regions = List.copyOf(regions);
         int sw = width + 1;
-        this.sums = new long[sw * (height + 1)];
+        this.sums = new int[sw * (height + 1)];
         for (int y = 0; y < height; y++) {
-            long row = 0;
+            int row = 0;
             for (int x = 0; x < width; x++) {
                 if (mask[y * width + x]) row++;
                 sums[(y + 1) * sw + x + 1] = sums[y * sw + x + 1] + row;
