@@ -22,7 +22,7 @@ export JAVA_HOME
 (cd "$ROOT" && ./mvnw -B -q -DskipTests package)
 CP="$ROOT/slidestream-cli/target/slidestream-cli.jar:$ROOT/slidestream-cli/target/lib/*"
 # the launcher's rule: heap = budget + a quarter + 160 MiB
-JAVA=("$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -XX:+UseParallelGC -Xmx2720m -cp "$CP" org.slidestream.cli.Main)
+JAVA=("$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -XX:+UseG1GC -Xmx2720m -cp "$CP" org.slidestream.cli.Main)
 
 WORK="${BENCH_WORK:-$(mktemp -d)}"
 mkdir -p "$WORK"

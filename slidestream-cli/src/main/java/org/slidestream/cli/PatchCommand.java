@@ -1,5 +1,6 @@
 package org.slidestream.cli;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -49,6 +50,7 @@ public final class PatchCommand implements Callable<Integer>, SlideCommand {
         } catch (IllegalArgumentException e) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
+        run.limitTileCache(PatchExporter.TILE_CACHE_BYTES); // patches are read block by block: few tiles are reused
         String[] args = Cohorts.ownArgs(spec.commandLine());
         int code = Cohorts.run(spec.commandLine(), cohort, run, new Task(this, args), "patches");
         summary.print(spec.commandLine().getErr(), run.budget());
@@ -88,16 +90,27 @@ public final class PatchCommand implements Callable<Integer>, SlideCommand {
             AtomicOutput.deleteRecursively(dir.resolve(PatchExporter.IMAGES));
             Files.deleteIfExists(dir.resolve(PatchExporter.NPY));
             try (Slide slide = Slide.open(s.path(), ctx.slideOptions())) {
-                Segmentation seg = TissueDetector.segment(slide, o.tissue.segLevel, o.tissue.segMpp, o.tissue.params(), ctx.budget());
-                TissueOutputs.writeMaskAndContours(seg, dir);
                 PatchResolution.Resolved res = spec.resolution().resolve(slide);
-                List<PatchCoord> coords = PatchGrid.plan(seg.mask(), slide.level(0).width(), slide.level(0).height(), spec, res.downsample());
-                PatchExporter.writeThumbnail(seg, coords, spec.size() * res.downsample(), dir.resolve(TissueOutputs.THUMBNAIL));
+                List<PatchCoord> coords = plan(slide, o, spec, res, dir, ctx);
                 ctx.work(0, coords.size());
                 PatchExporter.Context pc = new PatchExporter.Context(ctx.budget(), ctx.tilePool(), ctx.tileThreads(), ctx::work);
                 return PatchExporter.export(slide, s.id(), spec, res, coords, dir,
                         o.exportOptions(slide, s, ctx.slideOptions().allowNatives(), ctx.budget()), pc);
             }
+        }
+
+        /**
+         * Tissue detection, its outputs and the patch plan. The segmentation (its image, mask and
+         * integral image grow with the slide's area) is garbage once this returns, so it is not
+         * held while the patches are exported.
+         */
+        private static List<PatchCoord> plan(Slide slide, PatchOptions o, PatchSpec spec, PatchResolution.Resolved res, Path dir,
+                                             SlideContext ctx) throws IOException {
+            Segmentation seg = TissueDetector.segment(slide, o.tissue.segLevel, o.tissue.segMpp, o.tissue.params(), ctx.budget());
+            TissueOutputs.writeMaskAndContours(seg, dir);
+            List<PatchCoord> coords = PatchGrid.plan(seg.mask(), slide.level(0).width(), slide.level(0).height(), spec, res.downsample());
+            PatchExporter.writeThumbnail(seg, coords, spec.size() * res.downsample(), dir.resolve(TissueOutputs.THUMBNAIL));
+            return coords;
         }
     }
 }

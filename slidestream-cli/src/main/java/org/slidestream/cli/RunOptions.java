@@ -28,8 +28,16 @@ public final class RunOptions {
 
     public synchronized SlideOptions slideOptions() {
         if (slideOptions == null) {
-            slideOptions = SlideOptions.forBudget(budget()).withNatives(!noNatives && SlideOptions.nativesAllowedByDefault());
+            slideOptions = SlideOptions.forBudget(budget(), maxTileCache).withNatives(!noNatives && SlideOptions.nativesAllowedByDefault());
         }
         return slideOptions;
+    }
+
+    private long maxTileCache = SlideOptions.DEFAULT_MAX_CACHE;
+
+    /** Caps the run's tile cache (before the first {@link #slideOptions()}), for a command whose reads reuse few tiles. */
+    public synchronized void limitTileCache(long maxBytes) {
+        if (slideOptions != null) throw new IllegalStateException("the tile cache is already made");
+        maxTileCache = Math.min(maxTileCache, maxBytes);
     }
 }

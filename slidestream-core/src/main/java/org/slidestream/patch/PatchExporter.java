@@ -7,6 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Queue;
@@ -39,8 +41,9 @@ import org.slidestream.tissue.TissueOutputs;
  * Writes a slide's planned patches: {@code patches.csv}, the pixels ({@link PatchSave}) and, last,
  * {@code coords.h5} in the layout CLAM and TRIDENT read, each file atomically, so that a slide
  * whose {@code coords.h5} exists is complete. Patches are read in parallel on a pool, a bounded
- * number in flight (each reserved from the budget), and written in plan order, so the outputs are
- * the same whatever the number of threads.
+ * number in flight (each reserved from the budget), block by block of the slide ({@link #readOrder}),
+ * and each is written at its index in the plan, so the outputs are the same whatever the number of
+ * threads or the order of reading.
  */
 public final class PatchExporter {
     public static final String COORDS = "coords.h5";
@@ -189,7 +192,51 @@ public final class PatchExporter {
         }
     }
 
-    private record Pending(PatchCoord at, Future<Object> result, Reservation reservation) {}
+    private record Pending(int index, PatchCoord at, Future<Object> result, Reservation reservation) {}
+
+    /** Patches across (and down) a block of the read order, when tiles are smaller than that. */
+    static final int BLOCK_PATCHES = 4;
+
+    /**
+     * The tile cache patch export needs: the tiles of the block being read, its neighbours' edge and
+     * the patches in flight ({@link #readOrder}), independent of the slide's size. A larger cache
+     * only holds tiles that are never read again.
+     */
+    public static final long TILE_CACHE_BYTES = 32L << 20;
+
+    /**
+     * The order in which patches are read: square blocks of the slide, row by row of blocks, and
+     * within a block row by row of patches (plan order breaking ties). A block is {@link #BLOCK_PATCHES}
+     * patches or one tile of the level read across, whichever is larger. Plan order goes row by row
+     * (or column by column) over the whole slide, so the tiles a patch shares with the next row of
+     * patches would have to stay cached for a whole width of patches; within a block they are
+     * reused a few patches later, so the tiles that reading needs at once do not depend on the
+     * slide's size.
+     *
+     * @param side0  patch side in level-0 pixels
+     * @param tile0  tile side of the level read, in level-0 pixels (0 or less: unknown)
+     */
+    static int[] readOrder(List<PatchCoord> coords, double side0, double tile0) {
+        double block = Math.max(1, Math.max(BLOCK_PATCHES * side0, tile0));
+        Comparator<Integer> byBlock = Comparator.<Integer>comparingLong(i -> (long) Math.floor(coords.get(i).y() / block))
+                .thenComparingLong(i -> (long) Math.floor(coords.get(i).x() / block))
+                .thenComparingLong(i -> coords.get(i).y())
+                .thenComparingLong(i -> coords.get(i).x())
+                .thenComparingInt(i -> i);
+        Integer[] sorted = new Integer[coords.size()];
+        for (int i = 0; i < sorted.length; i++) sorted[i] = i;
+        Arrays.sort(sorted, byBlock);
+        int[] order = new int[sorted.length];
+        for (int i = 0; i < order.length; i++) order[i] = sorted[i];
+        return order;
+    }
+
+    /** Tile side of the level patches are read from, in level-0 pixels (0: untiled or unknown). */
+    private static double readTile0(Slide slide, PatchResolution.Resolved res) {
+        int level = res.level() >= 0 ? res.level() : slide.bestLevelForDownsample(res.downsample());
+        LevelInfo l = slide.level(level);
+        return Math.max(l.tileWidth(), l.tileHeight()) * l.downsample();
+    }
 
     private static void writePixels(Slide slide, PatchSpec spec, PatchResolution.Resolved res, List<PatchCoord> coords,
                                     Path dir, Options o, Context ctx) throws IOException {
@@ -211,13 +258,15 @@ public final class PatchExporter {
         Queue<Raster> free = new ConcurrentLinkedQueue<>();
         Reservation spare = ctx.budget().reserve(patchBytes * ctx.threads(), "patch buffers waiting for reuse");
         try {
-            if (o.save() == PatchSave.NPY) npy = NpyWriter.create(dir.resolve(NPY), NpyDtype.UINT8, new long[] {size, size, 3});
-            else folder = AtomicOutput.directory(dir.resolve(IMAGES));
+            if (o.save() == PatchSave.NPY) {
+                npy = NpyWriter.create(dir.resolve(NPY), NpyDtype.UINT8, new long[] {size, size, 3}, coords.size(), true);
+            } else folder = AtomicOutput.directory(dir.resolve(IMAGES));
             long done = 0;
-            for (PatchCoord c : coords) {
+            for (int i : readOrder(coords, size * res.downsample(), readTile0(slide, res))) {
+                PatchCoord c = coords.get(i);
                 Reservation r = ctx.budget().reserve(perPatch, "one patch");
                 try {
-                    inFlight.add(new Pending(c, ctx.pool().submit(() -> readOne(slide, res, size, c, o, format, free)), r));
+                    inFlight.add(new Pending(i, c, ctx.pool().submit(() -> readOne(slide, res, size, c, o, format, free)), r));
                 } catch (RuntimeException e) {
                     r.close();
                     throw e;
@@ -267,7 +316,7 @@ public final class PatchExporter {
         try (Reservation r = p.reservation()) {
             Object result = await(p.result());
             if (npy != null) {
-                npy.append(result);
+                npy.write(p.index(), result);
                 recycle((Raster) result, (int) npy.rowShape()[0], free);
             } else Files.write(folder.path().resolve(p.at().x() + "_" + p.at().y() + ext), (byte[]) result);
         }

@@ -31,7 +31,20 @@ public record SlideOptions(MemoryBudget budget, TileCache cache, boolean allowNa
 
     /** Options for a run with its own budget: the cache takes a quarter of it, at most 256 MiB. */
     public static SlideOptions forBudget(MemoryBudget budget) {
-        long cacheBytes = Math.min(256L << 20, budget.total() / 4);
+        return forBudget(budget, DEFAULT_MAX_CACHE);
+    }
+
+    /** The default cache's largest size, 256 MiB. */
+    public static final long DEFAULT_MAX_CACHE = 256L << 20;
+
+    /**
+     * Options for a run whose reads need at most {@code maxCacheBytes} of cached tiles: the cache
+     * takes a quarter of the budget, at most that. A larger cache than the reads reuse costs
+     * memory for nothing: every tile decoded stays until the cache is full, and with a steady
+     * stream of tiles the JVM's heap grows with the turnover.
+     */
+    public static SlideOptions forBudget(MemoryBudget budget, long maxCacheBytes) {
+        long cacheBytes = Math.max(0, Math.min(maxCacheBytes, budget.total() / 4));
         return new SlideOptions(budget, new TileCache(budget, cacheBytes), nativesAllowedByDefault());
     }
 
