@@ -262,22 +262,25 @@ public final class PatchExporter {
                 npy = NpyWriter.create(dir.resolve(NPY), NpyDtype.UINT8, new long[] {size, size, 3}, coords.size(), true);
             } else folder = AtomicOutput.directory(dir.resolve(IMAGES));
             long done = 0;
+            // image files are written by the workers (creating a file is a system call worth a tenth
+            // of a JPEG patch: on one thread it bounds the rate); the npy rows here, in order
+            Path images = folder == null ? null : folder.path();
             for (int i : readOrder(coords, size * res.downsample(), readTile0(slide, res))) {
                 PatchCoord c = coords.get(i);
                 Reservation r = ctx.budget().reserve(perPatch, "one patch");
                 try {
-                    inFlight.add(new Pending(i, c, ctx.pool().submit(() -> readOne(slide, res, size, c, o, format, free)), r));
+                    inFlight.add(new Pending(i, c, ctx.pool().submit(() -> readOne(slide, res, size, c, o, format, images, ext, free)), r));
                 } catch (RuntimeException e) {
                     r.close();
                     throw e;
                 }
                 if (inFlight.size() >= window) {
-                    write(inFlight.removeFirst(), npy, folder, ext, free);
+                    write(inFlight.removeFirst(), npy, free);
                     ctx.progress().patches(++done, coords.size());
                 }
             }
             while (!inFlight.isEmpty()) {
-                write(inFlight.removeFirst(), npy, folder, ext, free);
+                write(inFlight.removeFirst(), npy, free);
                 ctx.progress().patches(++done, coords.size());
             }
             if (npy != null) npy.commit();
@@ -293,8 +296,9 @@ public final class PatchExporter {
         }
     }
 
+    /** Reads one patch: the raster for npy, else encoded and written to {@code images} (returns null then). */
     private static Object readOne(Slide slide, PatchResolution.Resolved res, int size, PatchCoord c, Options o,
-                                  ImageFiles.Format format, Queue<Raster> free) {
+                                  ImageFiles.Format format, Path images, String ext, Queue<Raster> free) throws IOException {
         Raster patch = free.poll();
         if (patch == null) patch = Raster.create(PixelType.UINT8, size, size, 3);
         int x = Math.toIntExact(c.x()), y = Math.toIntExact(c.y());
@@ -305,20 +309,21 @@ public final class PatchExporter {
         if (o.save() == PatchSave.NPY) return patch;
         byte[] encoded = ImageFiles.encode(patch, format, o.images());
         recycle(patch, size, free);
-        return encoded;
+        Files.write(images.resolve(c.x() + "_" + c.y() + ext), encoded);
+        return null;
     }
 
     private static void recycle(Raster r, int size, Queue<Raster> free) {
         if (r.width() == size && r.height() == size && r.bands() == 3 && r.type() == PixelType.UINT8) free.offer(r);
     }
 
-    private static void write(Pending p, NpyWriter npy, AtomicOutput folder, String ext, Queue<Raster> free) throws IOException {
+    private static void write(Pending p, NpyWriter npy, Queue<Raster> free) throws IOException {
         try (Reservation r = p.reservation()) {
             Object result = await(p.result());
             if (npy != null) {
                 npy.write(p.index(), result);
                 recycle((Raster) result, (int) npy.rowShape()[0], free);
-            } else Files.write(folder.path().resolve(p.at().x() + "_" + p.at().y() + ext), (byte[]) result);
+            }
         }
     }
 
