@@ -46,4 +46,31 @@ class MorphologyTest {
             for (int i = 0; i < src.length; i++) assertThat(got[i]).as("t=%d i=%d", t, i).isEqualTo((median[i] & 0xFF) > t);
         }
     }
+
+    /** Closing equals dilation then erosion by a k x k square, each over the window clipped to the image. */
+    @ParameterizedTest
+    @CsvSource({"2, 70, 9", "4, 130, 40", "4, 64, 64", "3, 1, 30", "5, 200, 3", "7, 63, 17", "9, 129, 20", "70, 150, 12"})
+    void closeEqualsClippedWindows(int k, int w, int h) {
+        SplittableRandom rnd = new SplittableRandom(k * 31L + w);
+        boolean[] m = new boolean[w * h];
+        for (int i = 0; i < m.length; i++) m[i] = rnd.nextInt(10) < 3;
+        int lo = -(k / 2), hi = k - 1 - k / 2;
+        boolean[] d = new boolean[m.length], want = new boolean[m.length];
+        for (int pass = 0; pass < 2; pass++) {
+            boolean[] in = pass == 0 ? m : d, out = pass == 0 ? d : want;
+            boolean dilate = pass == 0;
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    boolean v = !dilate;
+                    for (int yy = Math.max(0, y + lo); yy <= Math.min(h - 1, y + hi); yy++) {
+                        for (int xx = Math.max(0, x + lo); xx <= Math.min(w - 1, x + hi); xx++) {
+                            v = dilate ? v || in[yy * w + xx] : v && in[yy * w + xx];
+                        }
+                    }
+                    out[y * w + x] = v;
+                }
+            }
+        }
+        assertThat(Morphology.close(m, w, h, k)).isEqualTo(want);
+    }
 }
