@@ -28,23 +28,31 @@ final class Hsv {
         byte[] src = rgb.bytes();
         byte[] h = new byte[n], s = new byte[n], v = new byte[n];
         for (int i = 0; i < n; i++) {
-            int r = src[i * bands] & 0xFF;
-            int g = bands >= 3 ? src[i * bands + 1] & 0xFF : r;
-            int b = bands >= 3 ? src[i * bands + 2] & 0xFF : r;
-            int max = Math.max(r, Math.max(g, b));
-            int min = Math.min(r, Math.min(g, b));
-            int diff = max - min;
-            int vr = max == r ? -1 : 0;
-            int vg = max == g ? -1 : 0;
-            int sat = (diff * SDIV[max] + (1 << (SHIFT - 1))) >> SHIFT;
-            int hue = (vr & (g - b)) + (~vr & ((vg & (b - r + 2 * diff)) + (~vg & (r - g + 4 * diff))));
-            hue = (hue * HDIV[diff] + (1 << (SHIFT - 1))) >> SHIFT;
-            if (hue < 0) hue += 180;
-            h[i] = (byte) hue;
-            s[i] = (byte) sat;
-            v[i] = (byte) max;
+            int hsv = pixel(rgb, i);
+            h[i] = (byte) (hsv >>> 16);
+            s[i] = (byte) (hsv >>> 8);
+            v[i] = (byte) hsv;
         }
         return new byte[][] {h, s, v};
+    }
+
+    /** Hue, saturation and value of pixel {@code i} (row by row), packed as {@code h << 16 | s << 8 | v}. */
+    static int pixel(Raster rgb, int i) {
+        byte[] src = rgb.bytes();
+        int bands = rgb.bands();
+        int r = src[i * bands] & 0xFF;
+        int g = bands >= 3 ? src[i * bands + 1] & 0xFF : r;
+        int b = bands >= 3 ? src[i * bands + 2] & 0xFF : r;
+        int max = Math.max(r, Math.max(g, b));
+        int min = Math.min(r, Math.min(g, b));
+        int diff = max - min;
+        int vr = max == r ? -1 : 0;
+        int vg = max == g ? -1 : 0;
+        int sat = (diff * SDIV[max] + (1 << (SHIFT - 1))) >> SHIFT;
+        int hue = (vr & (g - b)) + (~vr & ((vg & (b - r + 2 * diff)) + (~vg & (r - g + 4 * diff))));
+        hue = (hue * HDIV[diff] + (1 << (SHIFT - 1))) >> SHIFT;
+        if (hue < 0) hue += 180;
+        return hue << 16 | sat << 8 | max;
     }
 
     /** The saturation plane alone, as {@link #planes} computes it. */

@@ -119,7 +119,19 @@ public final class TissueDetector {
     /** Foreground before closing, by method, with pen marks removed when asked. */
     static boolean[] classify(Raster rgb, TissueParams p) {
         int w = rgb.width(), h = rgb.height(), n = w * h;
-        if (p.method() == TissueMethod.CLAM && !p.rejectPen()) return clam(Hsv.saturation(rgb), w, h, p); // hue and value unused
+        if (p.method() == TissueMethod.CLAM || p.method() == TissueMethod.OTSU && !p.otsuOnGray()) {
+            // saturation alone decides; hue and value only for pen marks, pixel by pixel (two planes less memory)
+            byte[] sat = Hsv.saturation(rgb);
+            boolean[] fg = p.method() == TissueMethod.CLAM ? clam(sat, w, h, p) : aboveOtsuOfMedian(sat, w, h, p.mthresh());
+            if (p.rejectPen()) {
+                for (int i = 0; i < n; i++) {
+                    if (!fg[i]) continue;
+                    int hsv = Hsv.pixel(rgb, i);
+                    if (isPen(hsv >>> 16, hsv >>> 8 & 0xFF, hsv & 0xFF)) fg[i] = false;
+                }
+            }
+            return fg;
+        }
         byte[][] hsv = Hsv.planes(rgb);
         boolean[] fg = new boolean[n];
         switch (p.method()) {
@@ -142,7 +154,12 @@ public final class TissueDetector {
         if (p.sthresh() >= 0) {
             return p.mthresh() <= 1 ? above(sat, p.sthresh()) : Morphology.medianAbove(sat, w, h, p.mthresh(), p.sthresh());
         }
-        byte[] s = Morphology.median(sat, w, h, p.mthresh());
+        return aboveOtsuOfMedian(sat, w, h, p.mthresh());
+    }
+
+    /** The median-blurred plane above its own Otsu threshold. */
+    private static boolean[] aboveOtsuOfMedian(byte[] plane, int w, int h, int k) {
+        byte[] s = Morphology.median(plane, w, h, k);
         return above(s, Morphology.otsu(s));
     }
 
