@@ -10,12 +10,27 @@ public final class Overlays {
 
     private Overlays() {}
 
-    /** The image (RGB) scaled to at most {@link #MAX_SIDE} (nearest pixel), tissue tinted green, outlines green, holes blue. */
+    /** {@code img} subsampled (nearest pixel: every f-th of each row and column) to at most {@link #MAX_SIDE}. */
+    public static Raster preview(Raster img) {
+        int f = factor(img.width(), img.height());
+        if (f == 1) return img;
+        int w = Math.ceilDiv(img.width(), f), h = Math.ceilDiv(img.height(), f), bands = img.bands();
+        Raster out = Raster.create(img.type(), w, h, bands);
+        byte[] s = img.bytes(), o = out.bytes();
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                System.arraycopy(s, ((y * f) * img.width() + x * f) * bands, o, (y * w + x) * bands, bands);
+            }
+        }
+        return out;
+    }
+
+    /** The segmentation's preview, tissue tinted green, outlines green, holes blue. */
     public static Raster tissue(Segmentation seg) {
         Raster img = seg.image();
         TissueMask m = seg.mask();
-        int f = Math.max(1, (int) Math.ceil(Math.max(img.width(), img.height()) / (double) MAX_SIDE));
-        int w = Math.ceilDiv(img.width(), f), h = Math.ceilDiv(img.height(), f);
+        int f = factor(seg);
+        int w = img.width(), h = img.height();
         Raster out = Raster.create(PixelType.UINT8, w, h, 3);
         byte[] o = out.bytes();
         byte[] s = img.bytes();
@@ -27,7 +42,7 @@ public final class Overlays {
         }
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {
-                int si = ((y * f) * img.width() + x * f) * bands;
+                int si = (y * w + x) * bands;
                 boolean t = m.isTissue(x * f, y * f);
                 int oi = (y * w + x) * 3;
                 for (int b = 0; b < 3; b++) {
@@ -43,9 +58,13 @@ public final class Overlays {
         return out;
     }
 
-    /** The factor {@link #tissue} subsampled by. */
+    /** The factor the segmentation's preview is subsampled by from the mask's resolution. */
     public static int factor(Segmentation seg) {
-        return Math.max(1, (int) Math.ceil(Math.max(seg.image().width(), seg.image().height()) / (double) MAX_SIDE));
+        return factor(seg.mask().width(), seg.mask().height());
+    }
+
+    private static int factor(int width, int height) {
+        return Math.max(1, (int) Math.ceil(Math.max(width, height) / (double) MAX_SIDE));
     }
 
     private static void dots(Raster out, int[] xy, int f, int rgb) {

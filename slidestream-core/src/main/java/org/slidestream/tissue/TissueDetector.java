@@ -92,21 +92,28 @@ public final class TissueDetector {
         try (Reservation r = budget.reserve(need, "tissue detection at " + w + "x" + h)) {
             Raster img = Raster.create(PixelType.UINT8, w, h, bands);
             slide.readRegion(req, img);
-            TissueMask mask = detect(img, sx, sy, level, params);
+            boolean[] fg = classify(img, params);
+            // only the thumbnail's pixels are kept: at 100,000^2 the image is 29 MB, its preview 7 MB
+            Raster preview = Overlays.preview(img);
+            img = null;
+            TissueMask mask = fromForeground(fg, w, h, sx, sy, level, params);
             if (mask.regions().isEmpty() && mask.contoursTooSmall() > 0) {
                 // CLAM's a_t = 100 reference patches (26 Mpx of level 0) filters everything on a biopsy or a crop
                 LOG.warn("{}: no tissue kept: {} contour(s) found, all smaller than --a-t {} reference patches of {} px; "
                         + "lower --a-t for small slides", slide.path().getFileName(), mask.contoursTooSmall(), params.aT(), params.refPatchSize());
             }
-            return new Segmentation(img, mask);
+            return new Segmentation(preview, mask);
         }
     }
 
     /** Detects tissue on an 8-bit RGB (or gray) image whose pixels cover {@code scaleX x scaleY} level-0 pixels. */
     public static TissueMask detect(Raster rgb, double scaleX, double scaleY, int level, TissueParams p) {
         if (rgb.type() != PixelType.UINT8) throw new IllegalArgumentException("tissue detection needs 8-bit pixels, not " + rgb.type());
-        int w = rgb.width(), h = rgb.height();
-        boolean[] fg = classify(rgb, p);
+        return fromForeground(classify(rgb, p), rgb.width(), rgb.height(), scaleX, scaleY, level, p);
+    }
+
+    /** The mask from a classified foreground of {@code w x h} pixels: closing, contours, area filters, filling. */
+    private static TissueMask fromForeground(boolean[] fg, int w, int h, double scaleX, double scaleY, int level, TissueParams p) {
         if (p.close() > 0) fg = Morphology.close(fg, w, h, p.close());
         List<Contours.Border> borders = Contours.find(fg, w, h);
         List<TissueRegion> kept = filter(borders, p, scaleX, scaleY);
