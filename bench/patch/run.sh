@@ -8,8 +8,9 @@
 #      from one slide with enough patches (about 8,000) that start-up does not decide the rate
 #   3. peak memory of patch export from a 25,000^2 and a 100,000^2 slide with --max-memory 1g
 #
-#   bench/patch/run.sh            # 10 slides of 50,000^2 (12.5 mm at 0.25 um/px, a resection
-#                                 # slide); export from 32,768^2; memory at 25,000^2 and 100,000^2
+#   bench/patch/run.sh            # 10 slides of 100,000^2 (25 mm at 0.25 um/px: a whole 40x slide;
+#                                 # 23 GB, about 12 min to make once); export from 32,768^2;
+#                                 # memory at 25,000^2 and 100,000^2
 #   bench/patch/run.sh --quick    # 10 slides of 8,192^2; export from 8,192^2; memory at 12,000^2 and 25,000^2
 #   BENCH_SLIDES, BENCH_SIDE, BENCH_EXPORT_SIDE, BENCH_MEM_SIDES override the counts and sizes.
 # Slides are kept in $BENCH_DIR (default /tmp/slidestream-bench-patch) between runs. Outputs are
@@ -20,7 +21,7 @@ ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$ROOT"
 PY=/usr/bin/python3
 DIR="${BENCH_DIR:-/tmp/slidestream-bench-patch}"
-N=10 SIDE=50000 EXPORT_SIDE=32768 MEM_SIDES="25000 100000"
+N=10 SIDE=100000 EXPORT_SIDE=32768 MEM_SIDES="25000 100000"
 if [ "${1:-}" = "--quick" ]; then SIDE=8192 EXPORT_SIDE=8192 MEM_SIDES="12000 25000"; fi
 N="${BENCH_SLIDES:-$N}" SIDE="${BENCH_SIDE:-$SIDE}" EXPORT_SIDE="${BENCH_EXPORT_SIDE:-$EXPORT_SIDE}"  # overrides
 MEM_SIDES="${BENCH_MEM_SIDES:-$MEM_SIDES}"
