@@ -119,11 +119,19 @@ public final class PatchExporter {
                 List<Object> header = new ArrayList<>(List.of("x", "y", "tissue_fraction"));
                 header.addAll(names);
                 Csv.writeRow(w, header);
+                // numbers never need CSV quoting: written directly (a whole slide has 10^5 rows)
                 for (int i = 0; i < coords.size(); i++) {
                     PatchCoord c = coords.get(i);
-                    List<Object> row = new ArrayList<>(List.of(c.x(), c.y(), fmt(c.tissueFraction())));
-                    for (double v : extra.get(i)) row.add(fmt(v));
-                    Csv.writeRow(w, row);
+                    w.write(Long.toString(c.x()));
+                    w.write(',');
+                    w.write(Long.toString(c.y()));
+                    w.write(',');
+                    w.write(fmt(c.tissueFraction()));
+                    for (double v : extra.get(i)) {
+                        w.write(',');
+                        w.write(fmt(v));
+                    }
+                    w.write('\n');
                 }
             }
             out.commit();

@@ -52,6 +52,7 @@ final class Contours {
             for (int j = 1; j <= w; j++) {
                 int p = i * pw + j;
                 int fij = f[p];
+                if (fij == 0) continue; // background: no border starts here and lnbd stays
                 boolean outer = fij == 1 && f[p - 1] == 0;
                 boolean hole = !outer && fij >= 1 && f[p + 1] == 0;
                 if (outer || hole) {
