@@ -13,9 +13,10 @@
 #                                 # memory at 25,000^2 and 100,000^2
 #   bench/patch/run.sh --quick    # 10 slides of 8,192^2; export from 8,192^2; memory at 12,000^2 and 25,000^2
 #   BENCH_SLIDES, BENCH_SIDE, BENCH_EXPORT_SIDE, BENCH_MEM_SIDES override the counts and sizes.
-# Slides are kept in $BENCH_DIR (default /tmp/slidestream-bench-patch) between runs. Outputs are
-# deleted and the disk synced before each timed command, so that neither tool pays for the other's
-# deletions.
+# Slides are kept in $BENCH_DIR (default /tmp/slidestream-bench-patch) between runs. Outputs of
+# earlier runs are moved aside first and all outputs deleted only at the end: after thousands of
+# files are deleted, ext4 skips their inodes for a minute or more when allocating new ones
+# (`recently_deleted`), which made whichever tool ran next pay several seconds of system time.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$ROOT"
@@ -26,6 +27,10 @@ if [ "${1:-}" = "--quick" ]; then SIDE=8192 EXPORT_SIDE=8192 MEM_SIDES="12000 25
 N="${BENCH_SLIDES:-$N}" SIDE="${BENCH_SIDE:-$SIDE}" EXPORT_SIDE="${BENCH_EXPORT_SIDE:-$EXPORT_SIDE}"  # overrides
 MEM_SIDES="${BENCH_MEM_SIDES:-$MEM_SIDES}"
 mkdir -p "$DIR/cohort"
+TRASH="$DIR/trash-$$"
+mkdir -p "$TRASH"
+for d in "$DIR"/j1 "$DIR"/p1 "$DIR"/j2-* "$DIR"/p2-* "$DIR"/j3-*; do [ -e "$d" ] && mv "$d" "$TRASH/"; done
+trap 'rm -rf "$TRASH"' EXIT
 SS="$ROOT/slidestream"
 
 timed() { # timed LABEL CMD...: wall seconds and peak RSS (MB) into T_LABEL and M_LABEL
@@ -50,7 +55,6 @@ SLIDES=("$DIR"/cohort/s*-"$SIDE".tif)
 SEG_LEVEL=5
 
 echo "1. coordinates, clam + four_pt, 256 px patches, $N slides"
-rm -rf "$DIR/j1" "$DIR/p1"
 timed j1 "$SS" patch "${SLIDES[@]}" -o "$DIR/j1" --method clam --rule four_pt --size 256 --a-t 1 --a-h 1 --workers 2
 timed p1 "$PY" bench/patch/reference.py coords "$DIR/p1" "$SEG_LEVEL" 256 1 1 "${SLIDES[@]}"
 nj=$(awk -F, 'NR > 1 && $2 == "success" {s += $4} END {print s}' "$DIR/j1/status.csv")
@@ -63,7 +67,6 @@ EXPORT="$DIR/export-$EXPORT_SIDE.tif"
 synth "$EXPORT" "$EXPORT_SIDE" 1
 echo "2. export of 256 px level-0 patches from ${EXPORT##*/}"
 for fmt in png jpeg npy; do
-  rm -rf "$DIR/j2-$fmt" "$DIR/p2-$fmt"
   timed "j2$fmt" "$SS" patch "$EXPORT" -o "$DIR/j2-$fmt" --size 256 --a-t 1 --min-tissue 0.5 --save "$fmt"
   csv="$DIR/j2-$fmt/$(basename "$EXPORT" .tif)/patches.csv"
   n=$(($(wc -l <"$csv") - 1))
@@ -72,7 +75,6 @@ for fmt in png jpeg npy; do
   printf '   %-4s %5d patches: slidestream %6.2f s (%4.0f patches/s), python %6.2f s (%4.0f patches/s): %sx (target >= 3x)\n' \
     "$fmt" "$n" "$tj" "$(awk -v n="$n" -v t="$tj" 'BEGIN{print n/t}')" "$tp" "$(awk -v n="$n" -v t="$tp" 'BEGIN{print n/t}')" "$(ratio "$tp" "$tj")"
   printf '        output: slidestream %s, python %s\n' "$(du -sh "$DIR/j2-$fmt" | cut -f1)" "$(du -sh "$DIR/p2-$fmt" | cut -f1)"
-  rm -rf "$DIR/j2-$fmt" "$DIR/p2-$fmt"
 done
 
 echo "3. peak memory of patch export (256 px at 0.5 um/px, npy) with --max-memory 1g"
@@ -80,9 +82,8 @@ for side in $MEM_SIDES; do
   f="$DIR/mem-$side.tif"
   echo "   preparing ${side}^2 slide..."
   synth "$f" "$side" 7
-  rm -rf "$DIR/j3-$side"
   timed "j3$side" "$SS" patch "$f" -o "$DIR/j3-$side" --size 256 --mpp 0.5 --a-t 1 --save npy --max-memory 1g
   n=$(awk -F, 'NR == 2 {print $4}' "$DIR/j3-$side/status.csv")
   printf '   %6d^2: %6d patches in %7.1f s, peak RSS %s MB\n' "$side" "$n" "$(eval echo "\$T_j3$side")" "$(eval echo "\$M_j3$side")"
-  rm -rf "$DIR/j3-$side"
 done
+echo "   (outputs of this run are in $DIR/j1, p1, j2-*, p2-*, j3-*; the next run moves them aside and deletes them)"
