@@ -53,36 +53,51 @@ final class Morphology {
      */
     static boolean[] medianAbove(byte[] src, int w, int h, int k, int t) {
         if (k % 2 == 0) throw new IllegalArgumentException("median kernel size must be odd: " + k);
-        int r = Math.max(0, k / 2);
-        int rank = (2 * r + 1) * (2 * r + 1) / 2;
-        // per row: how many of columns x-r..x+r (replicated) are above t
-        int[] rowCounts = new int[w * h];
-        for (int y = 0; y < h; y++) {
-            int base = y * w, c = 0;
-            for (int dx = -r; dx <= r; dx++) if ((src[base + clamp(dx, w)] & 0xFF) > t) c++;
-            rowCounts[base] = c;
-            for (int x = 1; x < w; x++) {
-                if ((src[base + clamp(x - r - 1, w)] & 0xFF) > t) c--;
-                if ((src[base + clamp(x + r, w)] & 0xFF) > t) c++;
-                rowCounts[base + x] = c;
-            }
-        }
-        // down each column: the sum of rows y-r..y+r (replicated)
-        boolean[] out = new boolean[w * h];
+        int r = Math.max(0, k / 2), n = 2 * r + 1;
+        int rank = n * n / 2;
+        // row counts of the rows in the window, in a ring of n rows (indexed by row mod n), and
+        // their sum down each column: two passes over the rows, memory n rows instead of the image
+        int[][] ring = new int[n][w];
         int[] col = new int[w];
+        boolean[] out = new boolean[w * h];
+        int[] loaded = new int[n];
+        java.util.Arrays.fill(loaded, -1);
         for (int dy = -r; dy <= r; dy++) {
-            int base = clamp(dy, h) * w;
-            for (int x = 0; x < w; x++) col[x] += rowCounts[base + x];
+            int[] counts = rowCounts(src, w, h, clamp(dy, h), r, t, ring, loaded);
+            for (int x = 0; x < w; x++) col[x] += counts[x];
         }
         for (int y = 0; y < h; y++) {
             if (y > 0) {
-                int drop = clamp(y - r - 1, h) * w, add = clamp(y + r, h) * w;
-                for (int x = 0; x < w; x++) col[x] += rowCounts[add + x] - rowCounts[drop + x];
+                int[] drop = rowCounts(src, w, h, clamp(y - r - 1, h), r, t, ring, loaded);
+                for (int x = 0; x < w; x++) col[x] -= drop[x];
+                int[] add = rowCounts(src, w, h, clamp(y + r, h), r, t, ring, loaded);
+                for (int x = 0; x < w; x++) col[x] += add[x];
             }
             int base = y * w;
             for (int x = 0; x < w; x++) out[base + x] = col[x] > rank;
         }
         return out;
+    }
+
+    /**
+     * For row {@code y}: how many of columns x-r..x+r (replicated) are above {@code t}, kept in the
+     * ring slot {@code y mod n}. The rows a window needs lie within n consecutive rows (clamped
+     * ones repeat an edge row), so a slot is recomputed only when a new row enters the window.
+     */
+    private static int[] rowCounts(byte[] src, int w, int h, int y, int r, int t, int[][] ring, int[] loaded) {
+        int slot = y % ring.length;
+        int[] c = ring[slot];
+        if (loaded[slot] == y) return c;
+        int base = y * w, count = 0;
+        for (int dx = -r; dx <= r; dx++) if ((src[base + clamp(dx, w)] & 0xFF) > t) count++;
+        c[0] = count;
+        for (int x = 1; x < w; x++) {
+            if ((src[base + clamp(x - r - 1, w)] & 0xFF) > t) count--;
+            if ((src[base + clamp(x + r, w)] & 0xFF) > t) count++;
+            c[x] = count;
+        }
+        loaded[slot] = y;
+        return c;
     }
 
     private static int clamp(int i, int n) {
