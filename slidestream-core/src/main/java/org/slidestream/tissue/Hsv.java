@@ -48,7 +48,7 @@ final class Hsv {
         int diff = max - min;
         int vr = max == r ? -1 : 0;
         int vg = max == g ? -1 : 0;
-        int sat = (diff * SDIV[max] + (1 << (SHIFT - 1))) >> SHIFT;
+        int sat = saturation(max, min);
         int hue = (vr & (g - b)) + (~vr & ((vg & (b - r + 2 * diff)) + (~vg & (r - g + 4 * diff))));
         hue = (hue * HDIV[diff] + (1 << (SHIFT - 1))) >> SHIFT;
         if (hue < 0) hue += 180;
@@ -66,9 +66,14 @@ final class Hsv {
             int r = src[i * bands] & 0xFF, g = src[i * bands + 1] & 0xFF, b = src[i * bands + 2] & 0xFF;
             int max = Math.max(r, Math.max(g, b));
             int min = Math.min(r, Math.min(g, b));
-            s[i] = (byte) (((max - min) * SDIV[max] + (1 << (SHIFT - 1))) >> SHIFT);
+            s[i] = (byte) saturation(max, min);
         }
         return s;
+    }
+
+    /** OpenCV's fixed-point saturation of a pixel whose largest and smallest components are given. */
+    private static int saturation(int max, int min) {
+        return ((max - min) * SDIV[max] + (1 << (SHIFT - 1))) >> SHIFT;
     }
 
     /** Gray as OpenCV's {@code COLOR_RGB2GRAY}: (R*4899 + G*9617 + B*1868 + 8192) >> 14. */

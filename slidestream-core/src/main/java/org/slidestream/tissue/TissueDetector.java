@@ -126,32 +126,31 @@ public final class TissueDetector {
     /** Foreground before closing, by method, with pen marks removed when asked. */
     static boolean[] classify(Raster rgb, TissueParams p) {
         int w = rgb.width(), h = rgb.height(), n = w * h;
+        boolean[] fg;
         if (p.method() == TissueMethod.CLAM || p.method() == TissueMethod.OTSU && !p.otsuOnGray()) {
-            // saturation alone decides; hue and value only for pen marks, pixel by pixel (two planes less memory)
+            // saturation alone decides: the hue and value planes are not made (two planes less memory)
             byte[] sat = Hsv.saturation(rgb);
-            boolean[] fg = p.method() == TissueMethod.CLAM ? clam(sat, w, h, p) : aboveOtsuOfMedian(sat, w, h, p.mthresh());
-            if (p.rejectPen()) {
-                for (int i = 0; i < n; i++) {
-                    if (!fg[i]) continue;
-                    int hsv = Hsv.pixel(rgb, i);
-                    if (isPen(hsv >>> 16, hsv >>> 8 & 0xFF, hsv & 0xFF)) fg[i] = false;
+            fg = p.method() == TissueMethod.CLAM ? clam(sat, w, h, p) : aboveOtsuOfMedian(sat, w, h, p.mthresh());
+        } else {
+            byte[][] hsv = Hsv.planes(rgb);
+            fg = switch (p.method()) {
+                case OTSU -> otsu(rgb, hsv, p);
+                case HSV -> hsvRange(hsv, w, h, p);
+                case COMBINED -> {
+                    boolean[] a = otsu(rgb, hsv, p), b = hsvRange(hsv, w, h, p);
+                    for (int i = 0; i < n; i++) a[i] = p.combineUnion() ? a[i] || b[i] : a[i] && b[i];
+                    yield a;
                 }
-            }
-            return fg;
-        }
-        byte[][] hsv = Hsv.planes(rgb);
-        boolean[] fg = new boolean[n];
-        switch (p.method()) {
-            case CLAM -> fg = clam(hsv[1], w, h, p);
-            case OTSU -> fg = otsu(rgb, hsv, p);
-            case HSV -> fg = hsvRange(hsv, w, h, p);
-            case COMBINED -> {
-                boolean[] a = otsu(rgb, hsv, p), b = hsvRange(hsv, w, h, p);
-                for (int i = 0; i < n; i++) fg[i] = p.combineUnion() ? a[i] || b[i] : a[i] && b[i];
-            }
+                case CLAM -> throw new AssertionError("CLAM classifies by saturation");
+            };
         }
         if (p.rejectPen()) {
-            for (int i = 0; i < n; i++) if (fg[i] && isPen(hsv[0][i] & 0xFF, hsv[1][i] & 0xFF, hsv[2][i] & 0xFF)) fg[i] = false;
+            // hue, saturation and value of the foreground pixels only
+            for (int i = 0; i < n; i++) {
+                if (!fg[i]) continue;
+                int hsv = Hsv.pixel(rgb, i);
+                if (isPen(hsv >>> 16, hsv >>> 8 & 0xFF, hsv & 0xFF)) fg[i] = false;
+            }
         }
         return fg;
     }
