@@ -198,9 +198,7 @@ public final class ReadCommand implements Callable<Integer>, SlideCommand {
                 try (AtomicOutput out = AtomicOutput.file(output)) {
                     if (kind == OutputKind.PNG) {
                         // streamed row by row (whole-buffer compression only for small images): a few rows of memory
-                        try (var os = new java.io.BufferedOutputStream(java.nio.file.Files.newOutputStream(out.path()), 1 << 16)) {
-                            Png.write(r, os, options.png(), options.allowNatives());
-                        }
+                        Png.write(r, out.path(), options.png(), options.allowNatives());
                     } else {
                         // JPEG encoders take the whole image: a native copy of it, the output bound and the
                         // result. The region itself holds budget that only this thread releases: no waiting.

@@ -61,7 +61,7 @@ public final class ImageFiles {
      */
     public static void write(Raster raster, Path file, Options options) throws IOException {
         switch (Format.of(file)) {
-            case PNG -> Png.write(raster, file, options.png());
+            case PNG -> Png.write(raster, file, options.png(), options.allowNatives());
             case JPEG -> Files.write(file, encodeJpeg(raster, options));
         }
     }

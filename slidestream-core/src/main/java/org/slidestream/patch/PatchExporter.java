@@ -200,7 +200,7 @@ public final class PatchExporter {
         }
     }
 
-    private record Pending(int index, PatchCoord at, Future<Object> result, Reservation reservation) {}
+    private record Pending(int index, Future<Object> result, Reservation reservation) {}
 
     /** Patches across (and down) a block of the read order, when tiles are smaller than that. */
     static final int BLOCK_PATCHES = 4;
@@ -277,7 +277,7 @@ public final class PatchExporter {
                 PatchCoord c = coords.get(i);
                 Reservation r = ctx.budget().reserve(perPatch, "one patch");
                 try {
-                    inFlight.add(new Pending(i, c, ctx.pool().submit(() -> readOne(slide, res, size, c, o, format, images, ext, free)), r));
+                    inFlight.add(new Pending(i, ctx.pool().submit(() -> readOne(slide, res, size, c, o, format, images, ext, free)), r));
                 } catch (RuntimeException e) {
                     r.close();
                     throw e;

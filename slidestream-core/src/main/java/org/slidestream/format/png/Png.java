@@ -71,8 +71,13 @@ public final class Png {
     }
 
     public static void write(Raster raster, Path file, PngOptions options) throws IOException {
+        write(raster, file, options, false);
+    }
+
+    /** Writes a PNG file; {@code allowNatives} as for {@link #encode(Raster, PngOptions, boolean)}. */
+    public static void write(Raster raster, Path file, PngOptions options, boolean allowNatives) throws IOException {
         try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
-            write(raster, os, options);
+            write(raster, os, options, allowNatives);
         }
     }
 

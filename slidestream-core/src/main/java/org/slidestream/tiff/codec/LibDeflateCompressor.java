@@ -25,8 +25,6 @@ final class LibDeflateCompressor implements ZlibCompressor {
         return c;
     }
 
-    @Override public String name() { return "libdeflate"; }
-
     @Override
     public byte[] compress(byte[] src, int off, int len, int level) {
         if (level < 0 || level > 9) throw new IllegalArgumentException("zlib level must be 0-9: " + level);
