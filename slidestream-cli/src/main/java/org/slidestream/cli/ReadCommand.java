@@ -2,9 +2,11 @@ package org.slidestream.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import org.slidestream.format.ImageFiles;
 import org.slidestream.format.png.Png;
 import org.slidestream.format.npy.NpyDtype;
@@ -16,6 +18,7 @@ import org.slidestream.tiff.writer.TiffWriteOptions;
 import org.slidestream.tiff.writer.WriteProgress;
 import org.slidestream.tiff.writer.WriteMetadata;
 import org.slidestream.io.AtomicOutput;
+import org.slidestream.memory.MemorySize;
 import org.slidestream.memory.Reservation;
 import org.slidestream.slide.ReadRequest;
 import org.slidestream.slide.Slide;
@@ -106,8 +109,8 @@ public final class ReadCommand implements Callable<Integer>, SlideCommand {
                 long free = budget.total() - budget.reserved();
                 if (bytes <= budget.total() && bytes + tiles > free) {
                     throw new IllegalArgumentException(slide.getFileName() + ": a " + req.width() + "x" + req.height() + " region needs "
-                            + org.slidestream.memory.MemorySize.format(bytes + tiles) + " but only " + org.slidestream.memory.MemorySize.format(free)
-                            + " of the memory budget of " + org.slidestream.memory.MemorySize.format(budget.total())
+                            + MemorySize.format(bytes + tiles) + " but only " + MemorySize.format(free)
+                            + " of the memory budget of " + MemorySize.format(budget.total())
                             + " is free beside the tile cache (raise --max-memory or request a smaller region)");
                 }
                 try (Reservation ignored = budget.reserve(bytes, slide.getFileName() + ": a " + req.width() + "x" + req.height() + " region")) {
@@ -206,19 +209,19 @@ public final class ReadCommand implements Callable<Integer>, SlideCommand {
                         String what = "the JPEG encoder's buffers for " + r.width() + "x" + r.height() + " pixels";
                         Reservation enc;
                         try {
-                            enc = run.budget().tryReserve(need, what, 0, java.util.concurrent.TimeUnit.SECONDS);
+                            enc = run.budget().tryReserve(need, what, 0, TimeUnit.SECONDS);
                         } catch (InterruptedException e) {
                             Thread.currentThread().interrupt();
                             throw new IOException("interrupted", e);
                         }
                         if (enc == null) {
                             throw new IllegalArgumentException(output.getFileName() + ": " + what + " need "
-                                    + org.slidestream.memory.MemorySize.format(need) + " beside the region, more than the memory budget of "
-                                    + org.slidestream.memory.MemorySize.format(run.budget().total())
+                                    + MemorySize.format(need) + " beside the region, more than the memory budget of "
+                                    + MemorySize.format(run.budget().total())
                                     + " has free (raise --max-memory, or write .png or .tif, which stream)");
                         }
                         try (enc) {
-                            java.nio.file.Files.write(out.path(), ImageFiles.encode(r, ImageFiles.Format.JPEG, options));
+                            Files.write(out.path(), ImageFiles.encode(r, ImageFiles.Format.JPEG, options));
                         }
                     }
                     out.commit();
