@@ -70,11 +70,30 @@ class PatchGridTest {
                 x += rnd.nextInt(3) - 1;
                 y += rnd.nextInt(3) - 1;
             }
-            PatchGrid.PolygonRows rows = new PatchGrid.PolygonRows(xy);
-            for (int q = 0; q < 2000; q++) {
-                long px = (90 + rnd.nextInt(25)) * (long) scale + rnd.nextInt(scale), py = (90 + rnd.nextInt(25)) * (long) scale + (q % 3 == 0 ? 0 : rnd.nextInt(scale));
-                assertThat(rows.test(px, py)).as("point %d,%d", px, py).isEqualTo(PatchGrid.pointInPolygon(xy, px, py));
+            long[] px = new long[2000];
+            double[] py = new double[px.length];
+            for (int q = 0; q < px.length; q++) {
+                px[q] = (90 + rnd.nextInt(25)) * (long) scale + rnd.nextInt(scale);
+                py[q] = (90 + rnd.nextInt(25)) * (long) scale + (q % 3 == 0 ? 0 : rnd.nextInt(scale)) + (q % 5 == 0 ? 0.5 : 0);
+            }
+            PatchGrid.PolygonRows rows = new PatchGrid.PolygonRows(xy, py);
+            for (int q = 0; q < px.length; q++) {
+                assertThat(rows.test(px[q], py[q])).as("point %d,%s", px[q], py[q]).isEqualTo(PatchGrid.pointInPolygon(xy, px[q], py[q]));
             }
         }
+    }
+
+    @Test
+    void coordSetKeepsEachPositionOnce() {
+        java.util.Random rnd = new java.util.Random(11);
+        PatchGrid.CoordSet set = new PatchGrid.CoordSet();
+        java.util.Set<List<Long>> plain = new java.util.HashSet<>();
+        for (int i = 0; i < 50_000; i++) {
+            long x = 256L * rnd.nextInt(400), y = 256L * rnd.nextInt(400);
+            if (i % 7 == 0) x = y = 0;
+            assertThat(set.add(x, y)).as("%d,%d", x, y).isEqualTo(plain.add(List.of(x, y)));
+        }
+        assertThat(set.add(Integer.MAX_VALUE, Integer.MAX_VALUE)).isTrue();
+        assertThat(set.add(Integer.MAX_VALUE, Integer.MAX_VALUE)).isFalse();
     }
 }
