@@ -219,7 +219,10 @@ public final class PatchExporter {
      * (or column by column) over the whole slide, so the tiles a patch shares with the next row of
      * patches would have to stay cached for a whole width of patches; within a block they are
      * reused a few patches later, so the tiles that reading needs at once do not depend on the
-     * slide's size.
+     * slide's size. Within a block, patches at the same place in their tiles go first, one per
+     * tile, then the next place: row by row, consecutive patches would share a tile, and the workers
+     * given them would wait for the one decoding it instead of decoding the next tile meanwhile
+     * (JPEG export of 7,941 256 px patches from 512 px tiles on 2 threads: 4.8-5.1 -> 3.9-4.5 s).
      *
      * @param side0  patch side in level-0 pixels
      * @param tile0  tile side of the level read, in level-0 pixels (0 or less: unknown)
@@ -228,6 +231,8 @@ public final class PatchExporter {
         double block = Math.max(1, Math.max(BLOCK_PATCHES * side0, tile0));
         Comparator<Integer> byBlock = Comparator.<Integer>comparingLong(i -> (long) Math.floor(coords.get(i).y() / block))
                 .thenComparingLong(i -> (long) Math.floor(coords.get(i).x() / block))
+                .thenComparingLong(i -> placeInTile(coords.get(i).y(), side0, tile0))
+                .thenComparingLong(i -> placeInTile(coords.get(i).x(), side0, tile0))
                 .thenComparingLong(i -> coords.get(i).y())
                 .thenComparingLong(i -> coords.get(i).x())
                 .thenComparingInt(i -> i);
@@ -237,6 +242,13 @@ public final class PatchExporter {
         int[] order = new int[sorted.length];
         for (int i = 0; i < order.length; i++) order[i] = sorted[i];
         return order;
+    }
+
+    /** Which patch-sized step of its tile a coordinate falls in (0 when tiles are no larger than patches). */
+    private static long placeInTile(long v, double side0, double tile0) {
+        if (tile0 <= side0) return 0;
+        double inTile = v - Math.floor(v / tile0) * tile0;
+        return (long) Math.floor(inTile / side0);
     }
 
     /** Tile side of the level patches are read from, in level-0 pixels (0: untiled or unknown). */
@@ -256,7 +268,9 @@ public final class PatchExporter {
         long patchBytes = Raster.byteSize(PixelType.UINT8, size, size, 3);
         long perPatch = o.save() == PatchSave.NPY ? patchBytes : patchBytes * 2; // pixels and their encoding
         ctx.budget().checkFits(perPatch, "one " + size + "x" + size + " patch");
-        int window = Math.max(2, ctx.threads() * 2);
+        // patches in flight: four per thread keep the workers busy while the oldest one decodes
+        // its tile (twice as many: 3.9-4.5 -> 3.6-3.7 s on the export above; eight per thread: no faster)
+        int window = Math.max(2, ctx.threads() * 4);
         ImageFiles.Format format = o.save() == PatchSave.JPEG ? ImageFiles.Format.JPEG : ImageFiles.Format.PNG;
         String ext = o.save() == PatchSave.JPEG ? ".jpg" : ".png";
         AtomicOutput folder = null;

@@ -49,4 +49,18 @@ class PatchReadOrderTest {
         int[] order = PatchExporter.readOrder(coords, 100, 1000); // one tile of 1000 holds the whole grid
         assertThat(order).isEqualTo(IntStream.range(0, 100).toArray());
     }
+
+    @Test
+    void consecutiveReadsOfABlockFallInDifferentTiles() {
+        List<PatchCoord> coords = grid(8);
+        int[] order = PatchExporter.readOrder(coords, 100, 200); // tiles of 2 x 2 patches, blocks of 4 x 4
+        assertThat(Arrays.stream(order).sorted().toArray()).isEqualTo(IntStream.range(0, 64).toArray());
+        // the first block's top-left patch of each of its four tiles, then the patch right of each
+        assertThat(Arrays.copyOf(order, 8)).containsExactly(0, 2, 16, 18, 1, 3, 17, 19);
+        for (int k = 0; k < 16; k++) {
+            PatchCoord c = coords.get(order[k]);
+            assertThat(c.x()).isLessThan(400);
+            assertThat(c.y()).isLessThan(400);
+        }
+    }
 }
