@@ -32,6 +32,7 @@ mkdir -p "$TRASH"
 for d in "$DIR"/j1 "$DIR"/p1 "$DIR"/j2-* "$DIR"/p2-* "$DIR"/j3-*; do [ -e "$d" ] && mv "$d" "$TRASH/"; done
 trap 'rm -rf "$TRASH"' EXIT
 SS="$ROOT/slidestream"
+"$SS" --version >/dev/null   # build (and make the start-up cache) before timing anything
 
 timed() { # timed LABEL CMD...: wall seconds and peak RSS (MB) into T_LABEL and M_LABEL
   local label="$1"; shift
