@@ -71,4 +71,19 @@ class ContoursTest {
         assertThat(fg[10 * 60 + 30]).isFalse();
         assertThat(fg[10 * 60 + 50]).isFalse();
     }
+
+    @Test
+    void labelsAsShortsOrIntsGiveTheSameBorders() {
+        java.util.Random rnd = new java.util.Random(9);
+        int w = 500, h = 300;
+        boolean[] m = new boolean[w * h];
+        // a lattice of lone pixels, each its own border (over 32,767 of them: more than a short numbers), some missing below row 200
+        for (int y = 0; y < h; y += 2) for (int x = 0; x < w; x += 2) m[y * w + x] = y < 200 || rnd.nextInt(3) > 0;
+        List<Contours.Border> wide = Contours.find(m, w, h);
+        assertThat(wide.size()).isGreaterThan(Short.MAX_VALUE); // labels beyond a short's range were needed
+        assertThat(Contours.find(m, w, h, 0)).usingRecursiveFieldByFieldElementComparator().isEqualTo(wide);
+        boolean[] small = java.util.Arrays.copyOf(m, w * 60); // the first 60 rows: under 16,383 runs
+        List<Contours.Border> shortLabels = Contours.find(small, w, 60);
+        assertThat(shortLabels).usingRecursiveFieldByFieldElementComparator().isEqualTo(Contours.find(small, w, 60, 0));
+    }
 }
