@@ -57,18 +57,26 @@ final class Hsv {
 
     /** The saturation plane alone, as {@link #planes} computes it. */
     static byte[] saturation(Raster rgb) {
+        byte[] s = new byte[rgb.width() * rgb.height()];
+        saturation(rgb, s, 0);
+        return s;
+    }
+
+    /** {@link #saturation(Raster)} into {@code out} from index {@code offset} on (a strip of a larger plane). */
+    static void saturation(Raster rgb, byte[] out, int offset) {
         int n = rgb.width() * rgb.height();
         int bands = rgb.bands();
         byte[] src = rgb.bytes();
-        byte[] s = new byte[n];
-        if (bands < 3) return s; // gray: no saturation
+        if (bands < 3) { // gray: no saturation
+            java.util.Arrays.fill(out, offset, offset + n, (byte) 0);
+            return;
+        }
         for (int i = 0; i < n; i++) {
             int r = src[i * bands] & 0xFF, g = src[i * bands + 1] & 0xFF, b = src[i * bands + 2] & 0xFF;
             int max = Math.max(r, Math.max(g, b));
             int min = Math.min(r, Math.min(g, b));
-            s[i] = (byte) saturation(max, min);
+            out[offset + i] = (byte) saturation(max, min);
         }
-        return s;
     }
 
     /** OpenCV's fixed-point saturation of a pixel whose largest and smallest components are given. */

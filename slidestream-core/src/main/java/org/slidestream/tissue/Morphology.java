@@ -143,7 +143,14 @@ final class Morphology {
      * 64 pixels to a word: each pass is a few shifts and ORs (dilation) or ANDs (erosion) per word.
      */
     static boolean[] close(boolean[] m, int w, int h, int k) {
-        if (k <= 1) return m.clone();
+        boolean[] out = m.clone();
+        closeInPlace(out, w, h, k);
+        return out;
+    }
+
+    /** {@link #close} writing the result over {@code m} (no second mask: 9.8 MB less at 3,125^2). */
+    static void closeInPlace(boolean[] m, int w, int h, int k) {
+        if (k <= 1) return;
         int lo = -(k / 2), hi = k - 1 - k / 2;
         int words = (w + 63) >>> 6;
         long[] a = pack(m, w, h, words), b = new long[a.length];
@@ -151,7 +158,7 @@ final class Morphology {
         cols(b, a, h, words, lo, hi, true);
         rows(a, b, w, h, words, lo, hi, false);
         cols(b, a, h, words, lo, hi, false);
-        return unpack(a, w, h, words);
+        unpack(a, w, h, words, m);
     }
 
     private static long[] pack(boolean[] m, int w, int h, int words) {
@@ -163,13 +170,11 @@ final class Morphology {
         return bits;
     }
 
-    private static boolean[] unpack(long[] bits, int w, int h, int words) {
-        boolean[] m = new boolean[w * h];
+    private static void unpack(long[] bits, int w, int h, int words, boolean[] m) {
         for (int y = 0; y < h; y++) {
             int base = y * w, row = y * words;
             for (int x = 0; x < w; x++) m[base + x] = (bits[row + (x >>> 6)] >>> (x & 63) & 1L) != 0;
         }
-        return m;
     }
 
     /**

@@ -12,17 +12,39 @@ public final class Overlays {
 
     /** {@code img} subsampled (nearest pixel: every f-th of each row and column) to at most {@link #MAX_SIDE}. */
     public static Raster preview(Raster img) {
-        int f = factor(img.width(), img.height());
-        if (f == 1) return img;
-        int w = Math.ceilDiv(img.width(), f), h = Math.ceilDiv(img.height(), f), bands = img.bands();
-        Raster out = Raster.create(img.type(), w, h, bands);
-        byte[] s = img.bytes(), o = out.bytes();
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                System.arraycopy(s, ((y * f) * img.width() + x * f) * bands, o, (y * w + x) * bands, bands);
+        if (factor(img.width(), img.height()) == 1) return img;
+        Preview p = preview(img.width(), img.height(), img.bands());
+        p.add(img, 0);
+        return p.image();
+    }
+
+    /** A {@link #preview(Raster)} of an 8-bit image of {@code width x height} made from strips of its rows. */
+    static Preview preview(int width, int height, int bands) {
+        int f = factor(width, height);
+        return new Preview(Raster.create(PixelType.UINT8, Math.ceilDiv(width, f), Math.ceilDiv(height, f), bands), f);
+    }
+
+    /** The preview being filled, strip by strip. */
+    static final class Preview {
+        private final Raster out;
+        private final int f;
+
+        private Preview(Raster out, int f) {
+            this.out = out;
+            this.f = f;
+        }
+
+        /** Takes the preview's rows from {@code strip}, whose first row is row {@code y0} of the image. */
+        void add(Raster strip, int y0) {
+            int w = out.width(), bands = out.bands();
+            byte[] s = strip.bytes(), o = out.bytes();
+            for (int y = Math.ceilDiv(y0, f); y * f < y0 + strip.height() && y < out.height(); y++) {
+                int row = (y * f - y0) * strip.width();
+                for (int x = 0; x < w; x++) System.arraycopy(s, (row + x * f) * bands, o, (y * w + x) * bands, bands);
             }
         }
-        return out;
+
+        Raster image() { return out; }
     }
 
     /** The segmentation's preview, tissue tinted green, outlines green, holes blue. */

@@ -1,6 +1,8 @@
 package org.slidestream.tissue;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
 import java.util.Comparator;
 import java.util.List;
 import org.slf4j.Logger;
@@ -87,15 +89,25 @@ public final class TissueDetector {
             throw new SlideException(slide.path(), "tissue detection needs 8-bit brightfield pixels, not " + slide.metadata().pixelType());
         }
         int bands = slide.metadata().sizeC();
-        // image, three HSV planes, masks and labels: about 12 bytes a pixel besides the image
-        long need = (long) w * h * (bands + 12L);
+        boolean strips = level >= 0 && bands >= 3 && bySaturation(params);
+        int stripRows = strips ? stripRows(slide.level(level), w, bands) : h;
+        // image (or a strip of it), three HSV planes, masks and labels: about 12 bytes a pixel besides
+        // the image; by strips, a saturation plane, masks and labels
+        long need = strips ? (long) w * h * 8 + (long) w * stripRows * bands : (long) w * h * (bands + 12L);
         try (Reservation r = budget.reserve(need, "tissue detection at " + w + "x" + h)) {
-            Raster img = Raster.create(PixelType.UINT8, w, h, bands);
-            slide.readRegion(req, img);
-            boolean[] fg = classify(img, params);
-            // only the thumbnail's pixels are kept: at 100,000^2 the image is 29 MB, its preview 7 MB
-            Raster preview = Overlays.preview(img);
-            img = null;
+            boolean[] fg;
+            Raster preview;
+            if (strips) {
+                Classified c = classifyByStrips(slide, level, w, h, bands, stripRows, params);
+                fg = c.foreground();
+                preview = c.preview();
+            } else {
+                Raster img = Raster.create(PixelType.UINT8, w, h, bands);
+                slide.readRegion(req, img);
+                fg = classify(img, params);
+                // only the thumbnail's pixels are kept: at 100,000^2 the image is 29 MB, its preview 7 MB
+                preview = Overlays.preview(img);
+            }
             TissueMask mask = fromForeground(fg, w, h, sx, sy, level, params);
             if (mask.regions().isEmpty() && mask.contoursTooSmall() > 0) {
                 // CLAM's a_t = 100 reference patches (26 Mpx of level 0) filters everything on a biopsy or a crop
@@ -114,43 +126,104 @@ public final class TissueDetector {
 
     /** The mask from a classified foreground of {@code w x h} pixels: closing, contours, area filters, filling. */
     private static TissueMask fromForeground(boolean[] fg, int w, int h, double scaleX, double scaleY, int level, TissueParams p) {
-        if (p.close() > 0) fg = Morphology.close(fg, w, h, p.close());
+        // fg is this method's own: closed in place, then cleared and filled with the regions kept
+        // (at 3,125^2 each mask is 9.8 MB, and tissue detection's memory is what grows with a slide)
+        if (p.close() > 0) Morphology.closeInPlace(fg, w, h, p.close());
         List<Contours.Border> borders = Contours.find(fg, w, h);
         List<TissueRegion> kept = filter(borders, p, scaleX, scaleY);
-        boolean[] mask = new boolean[w * h];
+        boolean[] mask = fg;
+        Arrays.fill(mask, false);
         for (TissueRegion r : kept) Fill.region(r, mask, w, h);
         int outer = (int) borders.stream().filter(b -> !b.hole() && b.area() > 0).count();
         return new TissueMask(w, h, scaleX, scaleY, level, mask, kept, outer - kept.size());
     }
 
+    /** Whether saturation alone classifies (CLAM, Otsu on saturation): no hue or value planes, no whole image. */
+    private static boolean bySaturation(TissueParams p) {
+        return p.method() == TissueMethod.CLAM || p.method() == TissueMethod.OTSU && !p.otsuOnGray();
+    }
+
+    /** Foreground before closing, and the thumbnail's preview. */
+    private record Classified(boolean[] foreground, Raster preview) {}
+
+    /**
+     * Rows of the segmentation level read at a time when classifying by strips: a row of tiles,
+     * so that each tile is decoded once, and at most about 16 MB of pixels.
+     */
+    private static int stripRows(LevelInfo l, int w, int bands) {
+        int fit = (int) Math.max(1, (16L << 20) / ((long) w * bands));
+        return Math.max(1, Math.min(l.height(), Math.min(l.tileHeight(), fit)));
+    }
+
+    /**
+     * {@link #classify} for a saturation method, reading the level a strip of rows at a time: only
+     * the saturation plane, the pen marks (bits) and the preview are kept, not the image (29 MB at
+     * 100,000^2, and the largest part of tissue detection's memory).
+     */
+    private static Classified classifyByStrips(Slide slide, int level, int w, int h, int bands, int rows, TissueParams p) {
+        double ds = slide.level(level).downsample();
+        byte[] sat = new byte[Math.multiplyExact(w, h)];
+        BitSet pen = p.rejectPen() ? new BitSet(sat.length) : null;
+        Overlays.Preview preview = Overlays.preview(w, h, bands);
+        Raster strip = null;
+        for (int y0 = 0; y0 < h; y0 += rows) {
+            int sh = Math.min(rows, h - y0);
+            if (strip == null || strip.height() != sh) strip = Raster.create(PixelType.UINT8, w, sh, bands);
+            // level row y0 from its level-0 row: the reader rounds level0 / ds, which gives y0 back
+            slide.readRegion(ReadRequest.atLevel(level, 0, (int) Math.round(y0 * ds), w, sh), strip);
+            scan(strip, y0 * w, sat, pen);
+            preview.add(strip, y0);
+        }
+        return new Classified(bySaturation(sat, pen, w, h, p), preview.image());
+    }
+
+    /** Saturation and (when {@code pen} is given) pen marks of a strip whose first pixel is pixel {@code offset}. */
+    private static void scan(Raster strip, int offset, byte[] sat, BitSet pen) {
+        Hsv.saturation(strip, sat, offset);
+        if (pen == null) return;
+        int n = strip.width() * strip.height(), bands = strip.bands();
+        byte[] src = strip.bytes();
+        for (int i = 0; i < n; i++) {
+            // every pen colour is dark (value, the largest component, below PEN_MAX_DARK) or at
+            // least this saturated: the hue only for those
+            int r = src[i * bands] & 0xFF;
+            int max = bands >= 3 ? Math.max(r, Math.max(src[i * bands + 1] & 0xFF, src[i * bands + 2] & 0xFF)) : r;
+            if ((sat[offset + i] & 0xFF) < PEN_MIN_SATURATION && max >= PEN_MAX_DARK) continue;
+            int hsv = Hsv.pixel(strip, i);
+            if (isPen(hsv >>> 16, hsv >>> 8 & 0xFF, hsv & 0xFF)) pen.set(offset + i);
+        }
+    }
+
+    /** CLAM or Otsu on the saturation plane, pen marks removed. */
+    private static boolean[] bySaturation(byte[] sat, BitSet pen, int w, int h, TissueParams p) {
+        boolean[] fg = p.method() == TissueMethod.CLAM ? clam(sat, w, h, p) : aboveOtsuOfMedian(sat, w, h, p.mthresh());
+        if (pen != null) for (int i = pen.nextSetBit(0); i >= 0; i = pen.nextSetBit(i + 1)) fg[i] = false;
+        return fg;
+    }
+
     /** Foreground before closing, by method, with pen marks removed when asked. */
     static boolean[] classify(Raster rgb, TissueParams p) {
         int w = rgb.width(), h = rgb.height(), n = w * h;
-        boolean[] fg;
-        if (p.method() == TissueMethod.CLAM || p.method() == TissueMethod.OTSU && !p.otsuOnGray()) {
+        if (bySaturation(p)) {
             // saturation alone decides: the hue and value planes are not made (two planes less memory)
-            byte[] sat = Hsv.saturation(rgb);
-            fg = p.method() == TissueMethod.CLAM ? clam(sat, w, h, p) : aboveOtsuOfMedian(sat, w, h, p.mthresh());
-        } else {
-            byte[][] hsv = Hsv.planes(rgb);
-            fg = switch (p.method()) {
-                case OTSU -> otsu(rgb, hsv, p);
-                case HSV -> hsvRange(hsv, w, h, p);
-                case COMBINED -> {
-                    boolean[] a = otsu(rgb, hsv, p), b = hsvRange(hsv, w, h, p);
-                    for (int i = 0; i < n; i++) a[i] = p.combineUnion() ? a[i] || b[i] : a[i] && b[i];
-                    yield a;
-                }
-                case CLAM -> throw new AssertionError("CLAM classifies by saturation");
-            };
+            byte[] sat = new byte[n];
+            BitSet pen = p.rejectPen() ? new BitSet(n) : null;
+            scan(rgb, 0, sat, pen);
+            return bySaturation(sat, pen, w, h, p);
         }
-        if (p.rejectPen()) {
-            // hue, saturation and value of the foreground pixels only
-            for (int i = 0; i < n; i++) {
-                if (!fg[i]) continue;
-                int hsv = Hsv.pixel(rgb, i);
-                if (isPen(hsv >>> 16, hsv >>> 8 & 0xFF, hsv & 0xFF)) fg[i] = false;
+        byte[][] hsv = Hsv.planes(rgb);
+        boolean[] fg = switch (p.method()) {
+            case OTSU -> otsu(rgb, hsv, p);
+            case HSV -> hsvRange(hsv, w, h, p);
+            case COMBINED -> {
+                boolean[] a = otsu(rgb, hsv, p), b = hsvRange(hsv, w, h, p);
+                for (int i = 0; i < n; i++) a[i] = p.combineUnion() ? a[i] || b[i] : a[i] && b[i];
+                yield a;
             }
+            case CLAM -> throw new AssertionError("CLAM classifies by saturation");
+        };
+        if (p.rejectPen()) {
+            for (int i = 0; i < n; i++) if (fg[i] && isPen(hsv[0][i] & 0xFF, hsv[1][i] & 0xFF, hsv[2][i] & 0xFF)) fg[i] = false;
         }
         return fg;
     }
@@ -199,15 +272,20 @@ public final class TissueDetector {
         return fg;
     }
 
+    /** Value below which a pixel is ink, whatever its hue. */
+    private static final int PEN_MAX_DARK = 40;
+    /** The least saturation of a coloured pen mark ({@link #isPen}). */
+    private static final int PEN_MIN_SATURATION = 60;
+
     /**
      * Pen and ink: strongly saturated blue (hue 200-240 degrees) or green (70-190 degrees), or
      * nearly black. Stained tissue is pink to purple (hue 250-360 degrees) and never that dark
      * at a low resolution.
      */
     static boolean isPen(int hue, int sat, int val) {
-        if (val < 40) return true;
+        if (val < PEN_MAX_DARK) return true;
         if (hue >= 100 && hue <= 120 && sat >= 120) return true;
-        return hue >= 35 && hue < 95 && sat >= 60 && val < 235;
+        return hue >= 35 && hue < 95 && sat >= PEN_MIN_SATURATION && val < 235;
     }
 
     /** CLAM's {@code _filter_contours}, areas scaled from reference patches to segmentation pixels. */
