@@ -132,6 +132,8 @@ abstract class CommandStep<C> implements StepFactory {
 
         @Override public String countColumn() { return task.countColumn(); }
 
+        @Override public long tileCacheBytes() { return task.tileCacheBytes(); }
+
         @Override public Done completed(CohortSlide slide, java.nio.file.Path dir) { return task.completed(own(slide), dir); }
 
         @Override public long process(CohortSlide slide, java.nio.file.Path dir, SlideContext ctx) throws Exception {

@@ -50,9 +50,10 @@ public final class PatchCommand implements Callable<Integer>, SlideCommand {
         } catch (IllegalArgumentException e) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        run.limitTileCache(PatchExporter.TILE_CACHE_BYTES); // patches are read block by block: few tiles are reused
         String[] args = Cohorts.ownArgs(spec.commandLine());
-        int code = Cohorts.run(spec.commandLine(), cohort, run, new Task(this, args), "patches");
+        Task task = new Task(this, args);
+        run.limitTileCache(task.tileCacheBytes());
+        int code = Cohorts.run(spec.commandLine(), cohort, run, task, "patches");
         summary.print(spec.commandLine().getErr(), run.budget());
         return code;
     }
@@ -68,6 +69,9 @@ public final class PatchCommand implements Callable<Integer>, SlideCommand {
         }
 
         @Override public String name() { return "patch"; }
+
+        /** Patches are read block by block: few tiles are reused. */
+        @Override public long tileCacheBytes() { return PatchExporter.TILE_CACHE_BYTES; }
 
         @Override public String countColumn() { return "patches"; }
 

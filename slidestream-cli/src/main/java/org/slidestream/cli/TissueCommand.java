@@ -37,7 +37,9 @@ public final class TissueCommand implements Callable<Integer>, SlideCommand {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         String[] args = Cohorts.ownArgs(spec.commandLine());
-        int code = Cohorts.run(spec.commandLine(), cohort, run, new Task(this, args), "contours");
+        Task task = new Task(this, args);
+        run.limitTileCache(task.tileCacheBytes());
+        int code = Cohorts.run(spec.commandLine(), cohort, run, task, "contours");
         summary.print(spec.commandLine().getErr(), run.budget());
         return code;
     }
@@ -53,6 +55,8 @@ public final class TissueCommand implements Callable<Integer>, SlideCommand {
         }
 
         @Override public String name() { return "tissue"; }
+
+        @Override public long tileCacheBytes() { return TissueDetector.TILE_CACHE_BYTES; }
 
         @Override public String countColumn() { return "contours"; }
 

@@ -9,12 +9,18 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slidestream.pipeline.SlideState;
 import org.slidestream.pipeline.SlideStatus;
+import org.slidestream.patch.PatchExporter;
 import org.slidestream.pipeline.StatusTable;
+import org.slidestream.pipeline.job.JobFile;
+import org.slidestream.pipeline.job.StepRegistry;
+import org.slidestream.slide.SlideOptions;
 import org.slidestream.testing.SharedData;
+import org.slidestream.tissue.TissueDetector;
 import picocli.CommandLine;
 
 class RunCommandTest {
@@ -98,5 +104,15 @@ class RunCommandTest {
         Run r = run("run", job.toString());
         assertThat(r.code()).isEqualTo(Main.EXIT_FAILED);
         assertThat(r.err()).contains("no slides found in").contains("empty");
+    }
+
+    @Test
+    void aJobOfStepsThatReadFewTilesTwiceCapsItsTileCache() {
+        Function<String, Long> cache = steps -> JobFile.parse("inputs: [a.svs]\noutput: out\nsteps: " + steps + "\n",
+                "job.yaml", dir, StepRegistry.load()).task().tileCacheBytes();
+        assertThat(cache.apply("[tissue, patch]")).isEqualTo(PatchExporter.TILE_CACHE_BYTES);
+        assertThat(cache.apply("[tissue]")).isEqualTo(TissueDetector.TILE_CACHE_BYTES);
+        // a step without a declared need keeps the default for the whole job
+        assertThat(cache.apply("[patch, describe]")).isEqualTo(SlideOptions.DEFAULT_MAX_CACHE);
     }
 }

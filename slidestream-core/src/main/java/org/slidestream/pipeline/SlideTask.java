@@ -1,6 +1,7 @@
 package org.slidestream.pipeline;
 
 import java.nio.file.Path;
+import org.slidestream.slide.SlideOptions;
 
 /**
  * The work a cohort run does per slide (tissue, patch, features, ...). Implementations write their
@@ -32,6 +33,15 @@ public interface SlideTask {
      * @return what was produced, for the status count
      */
     long process(CohortSlide slide, Path slideDir, SlideContext context) throws Exception;
+
+    /**
+     * The most tile cache this step's reads make use of: a run of only steps that read each tile
+     * once or a few patches apart caps its cache at the largest of their needs instead of a quarter
+     * of the budget (tiles kept beyond that are never read again, and only add to memory).
+     */
+    default long tileCacheBytes() {
+        return SlideOptions.DEFAULT_MAX_CACHE;
+    }
 
     /** A completed slide found on disk, with its count (-1 when unknown). */
     record Done(long count) {}

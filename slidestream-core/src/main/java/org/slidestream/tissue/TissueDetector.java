@@ -26,6 +26,11 @@ public final class TissueDetector {
 
     /** Default segmentation resolution: about 8 micrometres per pixel (a 20x slide at 1/16). */
     public static final double DEFAULT_SEG_MPP = 8.0;
+    /**
+     * The tile cache tissue detection makes use of: each tile of the segmentation level is read
+     * once (a tile row at a time, or the whole level in one read).
+     */
+    public static final long TILE_CACHE_BYTES = 32L << 20;
     /** Downsample used when a slide has no pixel size. */
     static final double FALLBACK_DOWNSAMPLE = 16.0;
 

@@ -32,25 +32,25 @@ final class ExecutorRuntime {
     final int cores;
     final CohortRunner runner;
 
-    private ExecutorRuntime(MemoryBudget budget, int cores, boolean natives) {
+    private ExecutorRuntime(MemoryBudget budget, int cores, boolean natives, long maxTileCache) {
         this.budget = budget;
         this.cores = cores;
-        SlideOptions options = SlideOptions.forBudget(budget).withNatives(natives);
+        SlideOptions options = SlideOptions.forBudget(budget, maxTileCache).withNatives(natives);
         this.runner = new CohortRunner(1, cores, budget, options);
     }
 
     /** The runtime of this JVM for a job's settings (the same job always gets the same one). */
-    static ExecutorRuntime get(Long maxMemory, Boolean natives) {
+    static ExecutorRuntime get(Long maxMemory, Boolean natives, long maxTileCache) {
         SparkConf conf = SparkEnv.get().conf();
         boolean nat = natives == null ? SlideOptions.nativesAllowedByDefault() : natives;
-        String key = maxMemory + "/" + nat;
+        String key = maxMemory + "/" + nat + "/" + maxTileCache;
         return RUNTIMES.computeIfAbsent(key, k -> {
             long memory = executorMemory(conf, Runtime.getRuntime().maxMemory());
             int cores = executorCores(conf, Runtime.getRuntime().availableProcessors());
             long bytes = budgetBytes(maxMemory, memory, conf.getDouble(FRACTION, DEFAULT_FRACTION));
             LOG.info("slidestream executor: memory budget {} for {} concurrent slides ({} of executor memory {}), {} tile threads",
                     MemorySize.format(bytes), cores, maxMemory != null ? "max-memory" : "a fraction", MemorySize.format(memory), cores);
-            return new ExecutorRuntime(new MemoryBudget(bytes), cores, nat);
+            return new ExecutorRuntime(new MemoryBudget(bytes), cores, nat, maxTileCache);
         });
     }
 

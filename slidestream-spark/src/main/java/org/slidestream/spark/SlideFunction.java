@@ -77,8 +77,8 @@ final class SlideFunction implements Function<SparkSlide, StatusRow> {
     }
 
     private SlideStatus run(SparkSlide slide, String attempt) throws Exception {
-        ExecutorRuntime rt = ExecutorRuntime.get(maxMemory, natives);
         SlideTask task = job().task();
+        ExecutorRuntime rt = ExecutorRuntime.get(maxMemory, natives, task.tileCacheBytes());
         java.nio.file.Path scratch = Files.createTempDirectory(scratchBase(), "slidestream-" + attempt + "-");
         Path out = SparkInputs.hadoopPath(outputRoot);
         FileSystem fs = RemoteFolder.fileSystem(out, hadoop.get());

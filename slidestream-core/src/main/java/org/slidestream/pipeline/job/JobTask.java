@@ -33,6 +33,12 @@ final class JobTask implements SlideTask {
         return steps.getLast().countColumn();
     }
 
+    /** The largest need of the steps: each step's reads get the cache they make use of. */
+    @Override
+    public long tileCacheBytes() {
+        return steps.stream().mapToLong(SlideTask::tileCacheBytes).max().orElseThrow();
+    }
+
     @Override
     public Done completed(CohortSlide slide, Path slideDir) {
         Done last = null;

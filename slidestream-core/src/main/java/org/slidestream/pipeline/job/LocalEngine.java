@@ -11,6 +11,7 @@ import org.slidestream.pipeline.CohortRunner;
 import org.slidestream.pipeline.CohortSlide;
 import org.slidestream.pipeline.ProgressListener;
 import org.slidestream.pipeline.RunReport;
+import org.slidestream.pipeline.SlideTask;
 import org.slidestream.slide.SlideOptions;
 
 /**
@@ -29,11 +30,12 @@ public final class LocalEngine implements JobEngine {
     public RunReport run(Job job, ProgressListener listener) throws IOException {
         Job.Engine e = job.engine();
         MemoryBudget budget = MemoryBudget.of(e.maxMemory());
-        SlideOptions options = SlideOptions.forBudget(budget)
+        SlideTask task = job.task();
+        SlideOptions options = SlideOptions.forBudget(budget, task.tileCacheBytes())
                 .withNatives(e.natives() == null ? SlideOptions.nativesAllowedByDefault() : e.natives());
         List<CohortSlide> slides = slides(job);
         try (CohortRunner runner = new CohortRunner(workers(e), threads(e), budget, options)) {
-            return runner.run(slides, job.task(), localPath(job.output(), "output"), job.overwrite(), listener);
+            return runner.run(slides, task, localPath(job.output(), "output"), job.overwrite(), listener);
         }
     }
 
