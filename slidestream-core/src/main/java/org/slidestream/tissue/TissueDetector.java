@@ -96,9 +96,10 @@ public final class TissueDetector {
         int bands = slide.metadata().sizeC();
         boolean strips = level >= 0 && bands >= 3 && bySaturation(params);
         int stripRows = strips ? stripRows(slide.level(level), w, bands) : h;
-        // image (or a strip of it), three HSV planes, masks and labels: about 12 bytes a pixel besides
-        // the image; by strips, a saturation plane, masks and labels
-        long need = strips ? (long) w * h * 8 + (long) w * stripRows * bands : (long) w * h * (bands + 12L);
+        // image, three HSV planes, masks and labels: about 12 bytes a pixel besides the image; by
+        // strips, a strip, the saturation plane, the mask, labels (up to 4 bytes) and the preview
+        // (up to the image's bands, when it is not subsampled)
+        long need = strips ? (long) w * h * (6L + bands) + (long) w * stripRows * bands : (long) w * h * (bands + 12L);
         try (Reservation r = budget.reserve(need, "tissue detection at " + w + "x" + h)) {
             boolean[] fg;
             Raster preview;
