@@ -2,6 +2,7 @@ package org.slidestream.tissue;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import org.locationtech.jts.geom.Coordinate;
 import org.locationtech.jts.geom.GeometryFactory;
 import org.locationtech.jts.geom.LinearRing;
@@ -75,9 +76,15 @@ public final class TissueMask {
 
     /** The mask as an 8-bit image, tissue 255. */
     public Raster toRaster() {
-        Raster r = Raster.create(PixelType.UINT8, width, height, 1);
+        return rows(0, height);
+    }
+
+    /** Rows {@code [y0, y0 + n)} of {@link #toRaster()}. */
+    public Raster rows(int y0, int n) {
+        Objects.checkFromIndexSize(y0, n, height);
+        Raster r = Raster.create(PixelType.UINT8, width, n, 1);
         byte[] b = r.bytes();
-        for (int y = 0; y < height; y++) for (int x = 0; x < width; x++) if (isTissue(x, y)) b[y * width + x] = (byte) 255;
+        for (int y = 0; y < n; y++) for (int x = 0; x < width; x++) if (isTissue(x, y0 + y)) b[y * width + x] = (byte) 255;
         return r;
     }
 

@@ -1,12 +1,16 @@
 package org.slidestream.tissue;
 
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.slidestream.format.ImageFiles;
 import org.slidestream.format.geojson.GeoFeature;
-import org.slidestream.format.png.PngOptions;
 import org.slidestream.format.geojson.GeoJsonWriter;
+import org.slidestream.format.png.PngOptions;
+import org.slidestream.format.png.PngWriter;
+import org.slidestream.image.PixelType;
 import org.slidestream.image.Raster;
 import org.slidestream.io.AtomicOutput;
 
@@ -23,10 +27,29 @@ public final class TissueOutputs {
 
     /** Writes the mask (one 8-bit band, tissue 255, at the segmentation resolution) and the contours. */
     public static void writeMaskAndContours(Segmentation seg, Path dir) throws IOException {
-        writeImage(seg.mask().toRaster(), dir.resolve(MASK));
+        writeMask(seg.mask(), dir.resolve(MASK));
         try (AtomicOutput out = AtomicOutput.file(dir.resolve(GEOJSON))) {
             try (GeoJsonWriter w = GeoJsonWriter.open(out.path())) {
                 for (GeoFeature f : seg.mask().features()) w.write(f);
+            }
+            out.commit();
+        }
+    }
+
+    /** Rows of the mask made and compressed at a time. */
+    private static final int MASK_ROWS = 256;
+
+    /**
+     * The mask streamed to a PNG a strip of rows at a time, not as an 8-bit copy compressed whole:
+     * at 100,000^2 (a 3,125^2 mask) that copy, its filtered rows and the compressor's buffers were
+     * about 40 MB of what tissue detection's memory grows by. Mostly empty rows compress fast by zlib.
+     */
+    private static void writeMask(TissueMask m, Path file) throws IOException {
+        try (AtomicOutput out = AtomicOutput.file(file)) {
+            try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(out.path()), 1 << 16);
+                 PngWriter png = new PngWriter(os, m.width(), m.height(), 1, PixelType.UINT8, QC_IMAGES.png())) {
+                for (int y = 0; y < m.height(); y += MASK_ROWS) png.writeRows(m.rows(y, Math.min(MASK_ROWS, m.height() - y)));
+                png.finish();
             }
             out.commit();
         }
