@@ -51,6 +51,7 @@ public final class PatchGrid {
         List<PatchCoord> out = new ArrayList<>();
         for (TissueRegion r : mask.regions()) {
             long[] cont = toLevel0(r.outer(), mask);
+            if (cont.length == 0) continue;
             long minX = Long.MAX_VALUE, minY = Long.MAX_VALUE, maxX = Long.MIN_VALUE, maxY = Long.MIN_VALUE;
             for (int i = 0; i < cont.length; i += 2) {
                 minX = Math.min(minX, cont[i]); maxX = Math.max(maxX, cont[i]);
