@@ -211,7 +211,7 @@ public final class FeaturesCommand implements SlideCommand, Callable<Integer> {
                     ctx.work(0, n);
                     return PatchFeatures.extract(slide, coords, model, dir.resolve("features.h5"), options,
                             new PatchFeatures.Workers(ctx.tilePool(), ctx.tileThreads(), ctx.budget()),
-                            stains.transform(slide, ctx.budget()), done -> ctx.work(done, n));
+                            stains.transform(slide, ctx.budget(), ctx.slideOptions().allowNatives()), done -> ctx.work(done, n));
                 }
             }
         }

@@ -93,12 +93,12 @@ public class PatchOptions {
     public PatchExporter.Options exportOptions(Slide slide, CohortSlide s, boolean natives, MemoryBudget budget) throws IOException {
         ImageFiles.Options img = new ImageFiles.Options(new PngOptions(pngLevel, PngFilter.ADAPTIVE), jpegQuality,
                 ImageFiles.Options.DEFAULT.jpegChroma(), natives);
-        return new PatchExporter.Options(saveMode(), img, transform(slide, s, budget), columns(slide, s));
+        return new PatchExporter.Options(saveMode(), img, transform(slide, s, budget, natives), columns(slide, s));
     }
 
     /** The per-patch pixel transform for a slide (stain normalization plugs in here), or null for none. */
-    public PatchTransform transform(Slide slide, CohortSlide s, MemoryBudget budget) {
-        return stains.transform(slide, budget);
+    public PatchTransform transform(Slide slide, CohortSlide s, MemoryBudget budget, boolean natives) {
+        return stains.transform(slide, budget, natives);
     }
 
     @Option(names = "--annotations", paramLabel = "FILE|DIR",

@@ -50,11 +50,11 @@ public final class PatchStainOptions {
         return profile;
     }
 
-    /** The slide's transform, or null without --normalize. */
-    PatchTransform transform(Slide slide, MemoryBudget budget) {
+    /** The slide's transform, or null without --normalize; the target is read with native codecs when {@code natives}. */
+    PatchTransform transform(Slide slide, MemoryBudget budget, boolean natives) {
         if (target == null) return null;
         try {
-            StainProfile t = profile(new SlideOptions(budget, TileCache.none(), SlideOptions.nativesAllowedByDefault()), budget);
+            StainProfile t = profile(new SlideOptions(budget, TileCache.none(), natives), budget);
             StainMethod m = method == null ? t.stainMethod() : StainMethod.parse(method);
             StainParameters p = StainParameters.defaults().withIo(t.io()).withBeta(t.beta());
             StainEstimate source = SlideStains.fit(slide, null, m, p, budget);
