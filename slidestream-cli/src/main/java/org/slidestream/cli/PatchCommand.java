@@ -104,9 +104,9 @@ public final class PatchCommand implements Callable<Integer>, SlideCommand {
         }
 
         /**
-         * Tissue detection, its outputs and the patch plan. The segmentation (its image, mask and
-         * integral image grow with the slide's area) is garbage once this returns, so it is not
-         * held while the patches are exported.
+         * Tissue detection, its outputs and the patch plan. The segmentation (its preview and mask
+         * grow with the slide's area) is garbage once this returns, so it is not held while the
+         * patches are exported.
          */
         private static List<PatchCoord> plan(Slide slide, PatchOptions o, PatchSpec spec, PatchResolution.Resolved res, Path dir,
                                              SlideContext ctx) throws IOException {

@@ -214,7 +214,8 @@ public final class PatchExporter {
 
     /**
      * The order in which patches are read: square blocks of the slide, row by row of blocks, and
-     * within a block row by row of patches (plan order breaking ties). A block is {@link #BLOCK_PATCHES}
+     * within a block by place in their tiles, then row by row of patches (plan order breaking ties).
+     * A block is {@link #BLOCK_PATCHES}
      * patches or one tile of the level read across, whichever is larger. Plan order goes row by row
      * (or column by column) over the whole slide, so the tiles a patch shares with the next row of
      * patches would have to stay cached for a whole width of patches; within a block they are

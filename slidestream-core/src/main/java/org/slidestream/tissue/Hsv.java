@@ -55,14 +55,7 @@ final class Hsv {
         return hue << 16 | sat << 8 | max;
     }
 
-    /** The saturation plane alone, as {@link #planes} computes it. */
-    static byte[] saturation(Raster rgb) {
-        byte[] s = new byte[rgb.width() * rgb.height()];
-        saturation(rgb, s, 0);
-        return s;
-    }
-
-    /** {@link #saturation(Raster)} into {@code out} from index {@code offset} on (a strip of a larger plane). */
+    /** The saturation plane alone, as {@link #planes} computes it, into {@code out} from index {@code offset} on (a strip of a larger plane). */
     static void saturation(Raster rgb, byte[] out, int offset) {
         int n = rgb.width() * rgb.height();
         int bands = rgb.bands();

@@ -45,15 +45,9 @@ public final class TissueMask {
         this.level = level;
         this.regions = List.copyOf(regions);
         this.words = (width + 63) >>> 6;
-        this.bits = new long[Math.multiplyExact(words, height)];
+        this.bits = Morphology.pack(mask, width, height, words);
         long n = 0;
-        for (int y = 0; y < height; y++) {
-            for (int x = 0; x < width; x++) {
-                if (!mask[y * width + x]) continue;
-                bits[y * words + (x >>> 6)] |= 1L << x;
-                n++;
-            }
-        }
+        for (long word : bits) n += Long.bitCount(word);
         this.tissuePixels = n;
     }
 

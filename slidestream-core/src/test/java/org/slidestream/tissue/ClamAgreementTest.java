@@ -60,7 +60,7 @@ class ClamAgreementTest {
                 aT, aH, maxHoles, 512, false);
         int w = img.width(), h = img.height();
         boolean[] binary = TissueDetector.classify(img, p);
-        if (close > 0) binary = Morphology.close(binary, w, h, close);
+        if (close > 0) Morphology.closeInPlace(binary, w, h, close);
         Raster refBinary = ImageFiles.read(dir.resolve("ref_binary.png"));
         int diff = 0;
         for (int i = 0; i < binary.length; i++) if (binary[i] != ((refBinary.bytes()[i * refBinary.bands()] & 0xFF) > 0)) diff++;
