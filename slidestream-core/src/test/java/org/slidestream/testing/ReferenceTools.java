@@ -8,7 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -29,21 +32,41 @@ public final class ReferenceTools {
         }
     }
 
-    /** Skips (or fails on CI) unless every Python module imports. */
+    /** Debian packages of the Python modules tests import, where the name is not {@code python3-<module>}. */
+    private static final Map<String, String> PYTHON_PACKAGES = Map.of(
+            "PIL", "python3-pil", "cv2", "python3-opencv", "skimage", "python3-skimage", "yaml", "python3-yaml");
+
+    /** Debian packages of the programs tests run, where the name is not the program's. */
+    private static final Map<String, String> PROGRAM_PACKAGES = Map.of(
+            "vips", "libvips-tools", "tiffinfo", "libtiff-tools", "tiffdump", "libtiff-tools",
+            "openslide-show-properties", "openslide-tools", "chromedriver", "chromium-driver",
+            "dcmdump", "dcmtk", "dcmdjpeg", "dcmtk", "dcmdjpls", "dcmtk", "OrthancWSIDicomizer", "orthanc-wsi");
+
+    /** Skips (or fails on CI) unless every Python module imports; the message names each missing module's Debian package. */
     public static void requirePythonModules(String... modules) {
-        String code = "import " + String.join(", ", modules);
-        Result r = run(List.of(PYTHON, "-c", code), 60);
-        if (r.exitCode != 0) unavailable("Python modules " + String.join(", ", modules) + " (Debian packages)");
+        List<String> missing = new ArrayList<>();
+        for (String m : modules) {
+            if (!PYTHON_MODULES_FOUND.computeIfAbsent(m, ReferenceTools::imports)) missing.add(m);
+        }
+        if (missing.isEmpty()) return;
+        String packages = missing.stream().map(m -> PYTHON_PACKAGES.getOrDefault(m, "python3-" + m)).distinct().collect(Collectors.joining(" "));
+        unavailable("Python module" + (missing.size() > 1 ? "s " : " ") + String.join(", ", missing), packages);
     }
 
-    /** Skips (or fails on CI) unless the program is on the PATH. */
+    private static final Map<String, Boolean> PYTHON_MODULES_FOUND = new ConcurrentHashMap<>();
+
+    private static boolean imports(String module) {
+        return run(List.of(PYTHON, "-c", "import " + module), 60).exitCode == 0;
+    }
+
+    /** Skips (or fails on CI) unless the program is on the PATH; the message names its Debian package. */
     public static void requireProgram(String program) {
         Result r = run(List.of("sh", "-c", "command -v " + program), 30);
-        if (r.exitCode != 0) unavailable("program '" + program + "'");
+        if (r.exitCode != 0) unavailable("program '" + program + "'", PROGRAM_PACKAGES.getOrDefault(program, program));
     }
 
-    private static void unavailable(String what) {
-        String msg = what + " not installed: skipping a comparison with the reference tool";
+    private static void unavailable(String what, String debianPackages) {
+        String msg = what + " not installed (Debian: apt-get install " + debianPackages + "): skipping a comparison with the reference tool";
         if (SharedData.onCi()) fail(msg + " (CI=true requires it; .ci/run installs it)");
         Assumptions.abort(msg);
     }
