@@ -59,6 +59,13 @@ public final class SharedData {
         return file("annotations/" + name);
     }
 
+    /** A file or folder under {@code ../shared/data/formats} (the other scanners' formats). */
+    public static Path format(String name) {
+        Path f = require().resolve("formats/" + name);
+        if (!Files.exists(f)) fail("shared test file missing: " + f);
+        return f;
+    }
+
     private static Path file(String rel) {
         Path f = require().resolve(rel);
         if (!Files.isRegularFile(f)) {
