@@ -4,6 +4,7 @@ import static org.bytedeco.hdf5.global.hdf5.*;
 import static org.slidestream.format.h5.H5Lib.check;
 import static org.slidestream.format.h5.H5Lib.locked;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.DoublePointer;
@@ -11,6 +12,7 @@ import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.javacpp.LongPointer;
 import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.javacpp.PointerPointer;
 import org.bytedeco.javacpp.ShortPointer;
 import org.slidestream.format.h5.H5Lib.Hid;
 
@@ -26,6 +28,9 @@ public final class H5Dataset extends H5Node implements AutoCloseable {
     private final H5File file;
     private final String name;
     private final H5Type type;
+    /** Bytes per string of a fixed-length string dataset (numpy's {@code S} dtype), 0 otherwise. */
+    private int fixedStringSize;
+    private boolean spacePadded;
     private final long[] maxDims;
     private long[] dims;
     private long did;
@@ -44,21 +49,41 @@ public final class H5Dataset extends H5Node implements AutoCloseable {
     static H5Dataset opened(H5File file, String name, long did) throws H5Exception {
         String what = file.target() + ": cannot read dataset '" + name + "'";
         H5Type type;
+        int fixed = 0;
+        boolean spacePad = false;
         try (Hid t = H5Lib.type(H5Dget_type(did), what)) {
-            int cls = H5Tget_class(t.id());
-            int size = (int) H5Tget_size(t.id());
-            type = cls == H5T_INTEGER ? H5Type.of(false, size, H5Tget_sign(t.id()) != H5T_SGN_NONE)
-                    : cls == H5T_FLOAT ? H5Type.of(true, size, true) : null;
-            if (type == null) throw new H5Exception(file.target() + ": dataset '" + name + "' is not of a numeric type we read");
+            type = typeOf(t.id());
+            if (type == null) {
+                throw new H5Exception(file.target() + ": dataset '" + name + "' is not of a type we read (numbers, booleans, strings)");
+            }
+            if (type == H5Type.STRING && H5Tis_variable_str(t.id()) <= 0) {
+                fixed = Math.toIntExact(H5Tget_size(t.id()));
+                spacePad = H5Tget_strpad(t.id()) == H5T_STR_SPACEPAD;
+            }
         }
         try (Hid space = H5Lib.space(H5Dget_space(did), what)) {
             int rank = H5Sget_simple_extent_ndims(space.id());
-            if (rank < 1) throw new H5Exception(file.target() + ": dataset '" + name + "' is a scalar, not rows");
             long[] d = new long[rank];
             long[] m = new long[rank];
             check(H5Sget_simple_extent_dims(space.id(), d, m), what);
-            return new H5Dataset(file, name, did, type, d, m);
+            H5Dataset ds = new H5Dataset(file, name, did, type, d, m);
+            ds.fixedStringSize = fixed;
+            ds.spacePadded = spacePad;
+            return ds;
         }
+    }
+
+    /** Our type of an HDF5 type, or null when we do not read it (lock held). */
+    static H5Type typeOf(long t) {
+        int cls = H5Tget_class(t);
+        int size = (int) H5Tget_size(t);
+        return switch (cls) {
+            case H5T_INTEGER -> H5Type.of(false, size, H5Tget_sign(t) != H5T_SGN_NONE);
+            case H5T_FLOAT -> H5Type.of(true, size, true);
+            case H5T_STRING -> H5Type.STRING;
+            case H5T_ENUM -> H5Lib.isBoolEnum(t) ? H5Type.BOOL : null;
+            default -> null;
+        };
     }
 
     public String name() { return name; }
@@ -78,12 +103,74 @@ public final class H5Dataset extends H5Node implements AutoCloseable {
     }
 
     public boolean extendable() {
-        return maxDims[0] == H5S_UNLIMITED || maxDims[0] == -1L;
+        return maxDims.length > 0 && maxDims[0] == H5S_UNLIMITED || maxDims[0] == -1L;
     }
 
     /** Length of the first dimension. */
     public long rows() throws H5Exception {
+        ensureRows();
         return locked(() -> dims[0]);
+    }
+
+    /** True for a scalar (rank 0) dataset, which holds one value and no rows. */
+    public boolean isScalar() {
+        return dims.length == 0;
+    }
+
+    private void ensureRows() {
+        if (isScalar()) throw new IllegalStateException(describe() + " is a scalar, not rows");
+    }
+
+    /** The value of a scalar dataset: {@code Long}, {@code Double}, {@code Boolean} or {@code String}. */
+    public Object readScalar() throws H5Exception {
+        if (!isScalar()) throw new H5Exception(describe() + " has " + dims.length + " dimensions, not a scalar");
+        return locked(() -> {
+            ensureOpen();
+            String what = describe() + ": cannot read";
+            H5Type mem = type.isNumeric() ? (type.isFloat() ? H5Type.FLOAT64 : H5Type.INT64) : type;
+            if (mem == H5Type.STRING) {
+                String[] out = new String[1];
+                readStrings(0, 1, out, 0, 1);
+                return out[0];
+            }
+            try (Pointer buf = allocateNative(mem, 1)) {
+                check(H5Dread(did, mem.nativeId(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buf), what);
+                Object a = mem.allocate(1);
+                fromNative(buf, a, 0, 1);
+                return switch (a) {
+                    case long[] l -> (Object) l[0];
+                    case double[] v -> v[0];
+                    case boolean[] b -> b[0];
+                    default -> throw new AssertionError(a);
+                };
+            }
+        });
+    }
+
+    /** Writes the value of a scalar dataset (lock held by the file's create call). */
+    void writeScalar(Object value) throws H5Exception {
+        String what = describe() + ": cannot write";
+        if (value instanceof String v) {
+            BytePointer s = new BytePointer(v, StandardCharsets.UTF_8);
+            try (PointerPointer<BytePointer> p = new PointerPointer<>(1)) {
+                p.put(0, s);
+                check(H5Dwrite(did, H5Type.STRING.nativeId(), H5S_ALL, H5S_ALL, H5P_DEFAULT, p), what);
+            } finally {
+                s.close();
+            }
+            return;
+        }
+        Object a = switch (value) {
+            case Boolean b -> new boolean[] {b};
+            case Double d -> new double[] {d};
+            case Float f -> new double[] {f};
+            case Number n -> new long[] {n.longValue()};
+            default -> throw new IllegalArgumentException("not a scalar value: " + value);
+        };
+        H5Type mem = H5Type.forArray(a, type);
+        try (Pointer buf = toNative(a, 0, 1, mem)) {
+            check(H5Dwrite(did, mem.nativeId(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buf), what);
+        }
     }
 
     private long rowElements() {
@@ -115,6 +202,7 @@ public final class H5Dataset extends H5Node implements AutoCloseable {
      * bit). An extendable dataset grows to hold them; a fixed one must already.
      */
     public void write(long firstRow, Object array) throws H5Exception {
+        ensureRows();
         locked(() -> {
             ensureOpen();
             file.ensureWritable();
@@ -137,11 +225,30 @@ public final class H5Dataset extends H5Node implements AutoCloseable {
             long piece = Math.max(1, PIECE_BYTES / Math.max(1, per * mem.size()));
             for (long r = 0; r < rows; r += piece) {
                 long k = Math.min(piece, rows - r);
+                if (array instanceof String[] strings) {
+                    writeStrings(firstRow + r, k, strings, (int) (r * per), (int) (k * per));
+                    continue;
+                }
                 try (Pointer buf = toNative(array, (int) (r * per), (int) (k * per), mem)) {
                     transfer(firstRow + r, k, mem, buf, true);
                 }
             }
         });
+    }
+
+    /** Strings as UTF-8 through an array of pointers, each freed after the write. */
+    private void writeStrings(long firstRow, long rows, String[] values, int from, int n) throws H5Exception {
+        BytePointer[] held = new BytePointer[n];
+        try (PointerPointer<BytePointer> ptrs = new PointerPointer<>(Math.max(1, n))) {
+            for (int i = 0; i < n; i++) {
+                String v = values[from + i];
+                held[i] = new BytePointer(v == null ? "" : v, StandardCharsets.UTF_8);
+                ptrs.put(i, held[i]);
+            }
+            transfer(firstRow, rows, H5Type.STRING, ptrs, true);
+        } finally {
+            for (BytePointer b : held) if (b != null) b.close();
+        }
     }
 
     /** Sets the number of rows of an extendable dataset (growing or shrinking it). */
@@ -168,20 +275,43 @@ public final class H5Dataset extends H5Node implements AutoCloseable {
 
     /** Rows as {@code long} (integer types converted; floats are truncated by the library). */
     public long[] readLongs(long firstRow, int rows) throws H5Exception {
-        return (long[]) read(firstRow, rows, H5Type.INT64);
+        return (long[]) read(firstRow, rows, numeric(H5Type.INT64));
+    }
+
+    /** Rows as {@code int} (integer types converted, values beyond int clamped by the library). */
+    public int[] readInts(long firstRow, int rows) throws H5Exception {
+        return (int[]) read(firstRow, rows, numeric(H5Type.INT32));
     }
 
     /** Rows as {@code float}. */
     public float[] readFloats(long firstRow, int rows) throws H5Exception {
-        return (float[]) read(firstRow, rows, H5Type.FLOAT32);
+        return (float[]) read(firstRow, rows, numeric(H5Type.FLOAT32));
     }
 
     /** Rows as {@code double}. */
     public double[] readDoubles(long firstRow, int rows) throws H5Exception {
-        return (double[]) read(firstRow, rows, H5Type.FLOAT64);
+        return (double[]) read(firstRow, rows, numeric(H5Type.FLOAT64));
+    }
+
+    /** Rows of a string dataset (variable- or fixed-length). */
+    public String[] readStrings(long firstRow, int rows) throws H5Exception {
+        if (type != H5Type.STRING) throw new H5Exception(describe() + " holds " + type + ", not strings");
+        return (String[]) read(firstRow, rows, H5Type.STRING);
+    }
+
+    /** Rows of a boolean dataset. */
+    public boolean[] readBooleans(long firstRow, int rows) throws H5Exception {
+        if (type != H5Type.BOOL) throw new H5Exception(describe() + " holds " + type + ", not booleans");
+        return (boolean[]) read(firstRow, rows, H5Type.BOOL);
+    }
+
+    private H5Type numeric(H5Type mem) throws H5Exception {
+        if (!type.isNumeric()) throw new H5Exception(describe() + " holds " + type + ", not numbers");
+        return mem;
     }
 
     private Object read(long firstRow, int rows, H5Type mem) throws H5Exception {
+        ensureRows();
         return locked(() -> {
             ensureOpen();
             if (firstRow < 0 || rows < 0 || firstRow + rows > dims[0]) {
@@ -194,6 +324,10 @@ public final class H5Dataset extends H5Node implements AutoCloseable {
             long piece = Math.max(1, PIECE_BYTES / Math.max(1, per * mem.size()));
             for (long r = 0; r < rows; r += piece) {
                 long k = Math.min(piece, rows - r);
+                if (mem == H5Type.STRING) {
+                    readStrings(firstRow + r, k, (String[]) out, (int) (r * per), (int) (k * per));
+                    continue;
+                }
                 try (Pointer buf = allocateNative(mem, k * per)) {
                     transfer(firstRow + r, k, mem, buf, false);
                     fromNative(buf, out, (int) (r * per), (int) (k * per));
@@ -203,8 +337,48 @@ public final class H5Dataset extends H5Node implements AutoCloseable {
         });
     }
 
+    private void readStrings(long firstRow, long rows, String[] out, int from, int n) throws H5Exception {
+        String what = describe() + ": cannot read strings";
+        if (fixedStringSize > 0) {
+            try (Hid t = H5Lib.type(H5Dget_type(did), what);
+                 BytePointer buf = new BytePointer((long) Math.max(1, n) * fixedStringSize)) {
+                transfer(firstRow, rows, t.id(), buf, false);
+                byte[] all = new byte[n * fixedStringSize];
+                buf.get(all);
+                for (int i = 0; i < n; i++) out[from + i] = H5Node.fixedString(all, i * fixedStringSize, fixedStringSize, spacePadded);
+            }
+            return;
+        }
+        try (Hid fileType = H5Lib.type(H5Dget_type(did), what);
+             Hid memType = H5Lib.type(H5Tcopy(H5T_C_S1_g()), what);
+             PointerPointer<BytePointer> ptrs = new PointerPointer<>(Math.max(1, n))) {
+            check(H5Tset_size(memType.id(), H5T_VARIABLE), what);
+            check(H5Tset_cset(memType.id(), H5Tget_cset(fileType.id())), what);
+            long[] count = dims.clone();
+            if (!isScalar()) count[0] = rows;
+            transfer(firstRow, rows, memType.id(), ptrs, false);
+            for (int i = 0; i < n; i++) {
+                BytePointer p = ptrs.get(BytePointer.class, i);
+                out[from + i] = p == null || p.isNull() ? "" : p.getString(StandardCharsets.UTF_8);
+            }
+            try (Hid space = H5Lib.space(isScalar() ? H5Screate(H5S_SCALAR) : H5Screate_simple(count.length, count, (long[]) null), what)) {
+                H5Treclaim(memType.id(), space.id(), H5P_DEFAULT, ptrs);
+            }
+        }
+    }
+
     /** Writes or reads {@code rows} rows at {@code firstRow} through a hyperslab. */
     private void transfer(long firstRow, long rows, H5Type mem, Pointer buf, boolean write) throws H5Exception {
+        transfer(firstRow, rows, mem.nativeId(), buf, write);
+    }
+
+    private void transfer(long firstRow, long rows, long memType, Pointer buf, boolean write) throws H5Exception {
+        if (isScalar()) {
+            String what = describe() + ": cannot " + (write ? "write" : "read");
+            check(write ? H5Dwrite(did, memType, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf)
+                    : H5Dread(did, memType, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf), what);
+            return;
+        }
         if (rows == 0 || rowElements() == 0) return;
         String what = describe() + ": cannot " + (write ? "write" : "read") + " rows " + firstRow + ".." + (firstRow + rows - 1);
         long[] start = new long[dims.length];
@@ -214,8 +388,8 @@ public final class H5Dataset extends H5Node implements AutoCloseable {
         try (Hid fileSpace = H5Lib.space(H5Dget_space(did), what);
              Hid memSpace = H5Lib.space(H5Screate_simple(count.length, count, (long[]) null), what)) {
             check(H5Sselect_hyperslab(fileSpace.id(), H5S_SELECT_SET, start, null, count, (long[]) null), what);
-            int rc = write ? H5Dwrite(did, mem.nativeId(), memSpace.id(), fileSpace.id(), H5P_DEFAULT, buf)
-                    : H5Dread(did, mem.nativeId(), memSpace.id(), fileSpace.id(), H5P_DEFAULT, buf);
+            int rc = write ? H5Dwrite(did, memType, memSpace.id(), fileSpace.id(), H5P_DEFAULT, buf)
+                    : H5Dread(did, memType, memSpace.id(), fileSpace.id(), H5P_DEFAULT, buf);
             check(rc, what);
         }
     }
@@ -233,6 +407,10 @@ public final class H5Dataset extends H5Node implements AutoCloseable {
     private static Pointer toNative(Object array, int from, int n, H5Type mem) {
         Pointer p = allocateNative(mem, n);
         switch (array) {
+            case boolean[] a -> {
+                BytePointer b = (BytePointer) p;
+                for (int i = 0; i < n; i++) b.put(i, a[from + i] ? (byte) 1 : 0);
+            }
             case byte[] a -> ((BytePointer) p).put(a, from, n);
             case short[] a -> ((ShortPointer) p).put(a, from, n);
             case int[] a -> ((IntPointer) p).put(a, from, n);
@@ -246,6 +424,10 @@ public final class H5Dataset extends H5Node implements AutoCloseable {
 
     private static void fromNative(Pointer p, Object array, int from, int n) {
         switch (array) {
+            case boolean[] a -> {
+                BytePointer b = (BytePointer) p;
+                for (int i = 0; i < n; i++) a[from + i] = b.get(i) != 0;
+            }
             case byte[] a -> ((BytePointer) p).get(a, from, n);
             case short[] a -> ((ShortPointer) p).get(a, from, n);
             case int[] a -> ((IntPointer) p).get(a, from, n);

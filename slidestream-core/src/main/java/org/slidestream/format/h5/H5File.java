@@ -41,7 +41,7 @@ public final class H5File extends H5Node implements AutoCloseable {
     private final Path target;
     private final AtomicOutput atomic;
     private final boolean writable;
-    private final List<H5Dataset> datasets = new ArrayList<>();
+    private final List<AutoCloseable> opened = new ArrayList<>();
     private long fid;
     private boolean closed;
 
@@ -224,13 +224,111 @@ public final class H5File extends H5Node implements AutoCloseable {
         return new String(buf, 0, (int) len, StandardCharsets.UTF_8);
     }
 
-    private H5Dataset track(H5Dataset d) {
-        datasets.add(d);
+    private <T extends AutoCloseable> T track(T d) {
+        opened.add(d);
         return d;
     }
 
-    void forget(H5Dataset d) {
-        datasets.remove(d);
+    void forget(AutoCloseable d) {
+        opened.remove(d);
+    }
+
+    /**
+     * Creates a group (and any missing groups above it), for its attributes; datasets are created
+     * under it by path.
+     */
+    public H5Group createGroup(String path) throws H5Exception {
+        return locked(() -> {
+            ensureWritable();
+            String what = target + ": cannot create group '" + path + "'";
+            try (Hid lcpl = H5Lib.plist(H5Pcreate(H5P_CLS_LINK_CREATE_ID_g()), what);
+                 Hid gcpl = H5Lib.plist(H5Pcreate(H5P_CLS_GROUP_CREATE_ID_g()), what)) {
+                check(H5Pset_create_intermediate_group(lcpl.id(), 1), what);
+                check(H5Pset_obj_track_times(gcpl.id(), false), what);
+                long gid = check(H5Gcreate2(fid, path, lcpl.id(), gcpl.id(), H5P_DEFAULT), what);
+                return track(new H5Group(this, path, gid));
+            }
+        });
+    }
+
+    /** Opens an existing group. */
+    public H5Group group(String path) throws H5Exception {
+        return locked(() -> {
+            ensureOpen();
+            if (!isGroup(path)) throw new H5Exception(target + ": no group '" + path + "'");
+            long gid = check(H5Gopen2(fid, path, H5P_DEFAULT), target + ": cannot open group '" + path + "'");
+            return track(new H5Group(this, path, gid));
+        });
+    }
+
+    /** True when {@code path} names a group (the root is {@code "/"}). */
+    public boolean isGroup(String path) throws H5Exception {
+        return objectType(path) == H5O_TYPE_GROUP;
+    }
+
+    /** True when {@code path} names a dataset. */
+    public boolean isDataset(String path) throws H5Exception {
+        return objectType(path) == H5O_TYPE_DATASET;
+    }
+
+    private int objectType(String path) throws H5Exception {
+        return locked(() -> {
+            ensureOpen();
+            if (!path.equals("/") && !contains(path)) return -1;
+            try (H5O_info2_t info = new H5O_info2_t()) {
+                check(H5Oget_info_by_name3(fid, path, info, H5O_INFO_BASIC, H5P_DEFAULT), target + ": cannot look up '" + path + "'");
+                return info.type();
+            }
+        });
+    }
+
+    /** Names of a group's members (datasets and groups), in name order. */
+    public List<String> children(String group) throws H5Exception {
+        return locked(() -> {
+            ensureOpen();
+            String what = target + ": cannot list '" + group + "'";
+            if (!isGroup(group)) throw new H5Exception(target + ": no group '" + group + "'");
+            long n;
+            try (Hid gid = Hid.of(H5Gopen2(fid, group, H5P_DEFAULT), x -> H5Gclose(x), what);
+                 H5G_info_t info = new H5G_info_t()) {
+                check(H5Gget_info(gid.id(), info), what);
+                n = info.nlinks();
+            }
+            List<String> out = new ArrayList<>();
+            for (long i = 0; i < n; i++) out.add(linkName(group, i, what));
+            return out;
+        });
+    }
+
+    /**
+     * Creates a scalar (rank 0) dataset holding {@code value}: a {@code Long} or {@code Integer}
+     * (int64), {@code Double} (float64), {@code Boolean} (h5py's bool) or {@code String}
+     * (variable-length UTF-8), as h5py stores Python and numpy scalars.
+     */
+    public H5Dataset createScalar(String path, Object value) throws H5Exception {
+        H5Type type = switch (value) {
+            case Boolean b -> H5Type.BOOL;
+            case Double d -> H5Type.FLOAT64;
+            case Float f -> H5Type.FLOAT64;
+            case Long l -> H5Type.INT64;
+            case Integer i -> H5Type.INT64;
+            case String s -> H5Type.STRING;
+            case null, default -> throw new IllegalArgumentException("not a scalar value: " + value);
+        };
+        return locked(() -> {
+            ensureWritable();
+            String what = target + ": cannot create dataset '" + path + "'";
+            try (Hid space = H5Lib.space(H5Screate(H5S_SCALAR), what);
+                 Hid dcpl = H5Lib.plist(H5Pcreate(H5P_CLS_DATASET_CREATE_ID_g()), what);
+                 Hid lcpl = H5Lib.plist(H5Pcreate(H5P_CLS_LINK_CREATE_ID_g()), what)) {
+                check(H5Pset_obj_track_times(dcpl.id(), false), what);
+                check(H5Pset_create_intermediate_group(lcpl.id(), 1), what);
+                long did = check(H5Dcreate2(fid, path, type.nativeId(), space.id(), lcpl.id(), dcpl.id(), H5P_DEFAULT), what);
+                H5Dataset d = track(new H5Dataset(this, path, did, type, new long[0], new long[0]));
+                d.writeScalar(value);
+                return d;
+            }
+        });
     }
 
     /** Closes the file and, when atomic, renames it into place. */
@@ -252,7 +350,15 @@ public final class H5File extends H5Node implements AutoCloseable {
     }
 
     private void closeFile() throws H5Exception {
-        for (H5Dataset d : List.copyOf(datasets)) d.close();
+        for (AutoCloseable d : List.copyOf(opened)) {
+            try {
+                d.close();
+            } catch (H5Exception e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
         closed = true;
         long id = fid;
         fid = -1;

@@ -19,6 +19,8 @@ final class H5Lib {
     static final ReentrantLock LOCK = new ReentrantLock();
     private static boolean initialised;
     private static ErrorWalker walker;
+    private static long utf8Type = -1;
+    private static long boolType = -1;
 
     static {
         // JavaCPP refuses native allocations once the process's resident size passes a multiple
@@ -126,6 +128,54 @@ final class H5Lib {
 
     static Hid attr(long id, String what) throws H5Exception {
         return Hid.of(id, a -> H5Aclose(a), what);
+    }
+
+    /**
+     * The variable-length UTF-8 string type of {@link H5Type#STRING}, made once and kept for the
+     * life of the process (call with the lock held).
+     */
+    static long utf8Type() {
+        if (utf8Type < 0) {
+            long t = H5Tcopy(H5T_C_S1_g());
+            H5Tset_size(t, H5T_VARIABLE);
+            H5Tset_cset(t, H5T_CSET_UTF8);
+            utf8Type = t;
+        }
+        return utf8Type;
+    }
+
+    /**
+     * h5py's boolean type ({@link H5Type#BOOL}): an enum over int8 with {@code FALSE = 0} and
+     * {@code TRUE = 1}, made once (call with the lock held).
+     */
+    static long boolType() {
+        if (boolType < 0) {
+            long t = H5Tenum_create(H5T_NATIVE_INT8_g());
+            try (BytePointer v = new BytePointer(1)) {
+                v.put(0, (byte) 0);
+                H5Tenum_insert(t, "FALSE", v);
+                v.put(0, (byte) 1);
+                H5Tenum_insert(t, "TRUE", v);
+            }
+            boolType = t;
+        }
+        return boolType;
+    }
+
+    /** True for an enum type of exactly h5py's two boolean members (call with the lock held). */
+    static boolean isBoolEnum(long type) {
+        if (H5Tget_class(type) != H5T_ENUM || H5Tget_size(type) != 1 || H5Tget_nmembers(type) != 2) return false;
+        for (int i = 0; i < 2; i++) {
+            BytePointer name = H5Tget_member_name(type, i);
+            if (name == null || name.isNull()) return false;
+            String n = name.getString();
+            H5free_memory(name);
+            try (BytePointer v = new BytePointer(1)) {
+                H5Tget_member_value(type, i, v);
+                if (!(n.equals("FALSE") && v.get(0) == 0) && !(n.equals("TRUE") && v.get(0) == 1)) return false;
+            }
+        }
+        return true;
     }
 
     /** A variable-length UTF-8 string type, as h5py writes {@code str}. */

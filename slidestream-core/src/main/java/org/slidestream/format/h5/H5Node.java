@@ -23,11 +23,12 @@ import org.slidestream.format.h5.H5Lib.Hid;
  * float64, strings as variable-length UTF-8 (h5py reads them back as {@code str}), and 1-D arrays
  * of these. Setting an attribute that exists replaces it.
  *
- * <p>Reading gives {@code Long}, {@code Double}, {@code String} for scalars and {@code long[]},
- * {@code double[]}, {@code String[]} for arrays, whatever the integer or float width in the file;
- * fixed-length strings (numpy bytes) read as strings too.
+ * <p>Reading gives {@code Long}, {@code Double}, {@code String}, {@code Boolean} for scalars and
+ * {@code long[]}, {@code double[]}, {@code String[]}, {@code boolean[]} for arrays, whatever the
+ * integer or float width in the file; fixed-length strings (numpy bytes) read as strings too, and
+ * h5py's booleans (an enum of FALSE and TRUE) as booleans.
  */
-public abstract sealed class H5Node permits H5File, H5Dataset {
+public abstract sealed class H5Node permits H5File, H5Dataset, H5Group {
 
     /** The HDF5 id attributes live on; call with the lock held. */
     abstract long locationId() throws H5Exception;
@@ -59,6 +60,19 @@ public abstract sealed class H5Node permits H5File, H5Dataset {
 
     public void setAttribute(String name, double[] values) throws H5Exception {
         writeAttribute(name, H5Type.FLOAT64, values.clone(), false);
+    }
+
+    /** A boolean as h5py writes {@code numpy.bool_}: an 8-bit enum of FALSE and TRUE. */
+    public void setAttribute(String name, boolean value) throws H5Exception {
+        locked(() -> {
+            long loc = locationId();
+            try (Hid space = dataspace(true, 1);
+                 Hid attr = createAttribute(loc, name, H5Lib.boolType(), space);
+                 org.bytedeco.javacpp.BytePointer buf = new org.bytedeco.javacpp.BytePointer(1)) {
+                buf.put(0, value ? (byte) 1 : 0);
+                check(H5Awrite(attr.id(), H5Lib.boolType(), buf), describe() + ": cannot write attribute '" + name + "'");
+            }
+        });
     }
 
     public void setAttribute(String name, String value) throws H5Exception {
@@ -245,6 +259,13 @@ public abstract sealed class H5Node permits H5File, H5Dataset {
                     p.get(v);
                 }
                 values = v;
+            } else if (cls == H5T_ENUM && H5Lib.isBoolEnum(type.id())) {
+                boolean[] v = new boolean[n];
+                try (BytePointer p = new BytePointer(Math.max(1, n))) {
+                    check(H5Aread(attr.id(), H5Lib.boolType(), p), what);
+                    for (int i = 0; i < n; i++) v[i] = p.get(i) != 0;
+                }
+                values = v;
             } else if (cls == H5T_STRING) {
                 values = H5Tis_variable_str(type.id()) > 0 ? readVariableStrings(attr, type, space, n, what)
                         : readFixedStrings(attr, type, n, what);
@@ -261,6 +282,7 @@ public abstract sealed class H5Node permits H5File, H5Dataset {
             case long[] a -> a[0];
             case double[] a -> a[0];
             case String[] a -> a[0];
+            case boolean[] a -> a[0];
             default -> throw new AssertionError(values);
         };
     }
@@ -290,14 +312,16 @@ public abstract sealed class H5Node permits H5File, H5Dataset {
             byte[] all = new byte[n * size];
             buf.get(all);
             boolean spacePadded = H5Tget_strpad(fileType.id()) == H5T_STR_SPACEPAD;
-            for (int i = 0; i < n; i++) {
-                int start = i * size;
-                int end = start;
-                while (end < start + size && all[end] != 0) end++;
-                while (spacePadded && end > start && all[end - 1] == ' ') end--;
-                out[i] = new String(all, start, end - start, StandardCharsets.UTF_8);
-            }
+            for (int i = 0; i < n; i++) out[i] = fixedString(all, i * size, size, spacePadded);
         }
         return out;
+    }
+
+    /** One fixed-length string: up to its first NUL, trailing spaces dropped when space-padded. */
+    static String fixedString(byte[] all, int start, int size, boolean spacePadded) {
+        int end = start;
+        while (end < start + size && all[end] != 0) end++;
+        while (spacePadded && end > start && all[end - 1] == ' ') end--;
+        return new String(all, start, end - start, StandardCharsets.UTF_8);
     }
 }

@@ -8,7 +8,9 @@ import java.util.function.LongSupplier;
  * Element types of the datasets we write and read, with the Java array that holds each bit for
  * bit: {@code byte[]} for 8-bit, {@code short[]} for 16-bit, {@code int[]} / {@code float[]} for
  * 32-bit, {@code long[]} / {@code double[]} for 64-bit. Unsigned types use the signed Java type of
- * the same width (as {@code Raster} does).
+ * the same width (as {@code Raster} does). {@link #BOOL} is h5py's boolean (an 8-bit enum of
+ * {@code FALSE}, {@code TRUE}; Java {@code boolean[]}); {@link #STRING} is a variable-length UTF-8
+ * string, h5py's {@code str} (Java {@code String[]}; fixed-length strings read as it too).
  */
 public enum H5Type {
     INT8(1, true, false, () -> H5T_NATIVE_INT8_g()),
@@ -20,7 +22,9 @@ public enum H5Type {
     INT64(8, true, false, () -> H5T_NATIVE_INT64_g()),
     UINT64(8, false, false, () -> H5T_NATIVE_UINT64_g()),
     FLOAT32(4, true, true, () -> H5T_NATIVE_FLOAT_g()),
-    FLOAT64(8, true, true, () -> H5T_NATIVE_DOUBLE_g());
+    FLOAT64(8, true, true, () -> H5T_NATIVE_DOUBLE_g()),
+    BOOL(1, false, false, H5Lib::boolType),
+    STRING(8, false, false, H5Lib::utf8Type);
 
     private final int size;
     private final boolean signed;
@@ -42,19 +46,24 @@ public enum H5Type {
 
     public boolean isSigned() { return signed; }
 
+    /** A number type (neither {@link #BOOL} nor {@link #STRING}). */
+    public boolean isNumeric() { return this != BOOL && this != STRING; }
+
     /** The library's native type id (call with the library lock held). */
     long nativeId() { return nativeId.getAsLong(); }
 
     /** The integer type of a size and signedness, or the float type of a size. */
     static H5Type of(boolean floating, int size, boolean signed) {
         for (H5Type t : values()) {
-            if (t.floating == floating && t.size == size && (floating || t.signed == signed)) return t;
+            if (t.isNumeric() && t.floating == floating && t.size == size && (floating || t.signed == signed)) return t;
         }
         return null;
     }
 
     /** The Java array type that holds this type, for {@code n} elements. */
     Object allocate(int n) {
+        if (this == BOOL) return new boolean[n];
+        if (this == STRING) return new String[n];
         return switch (size) {
             case 1 -> new byte[n];
             case 2 -> new short[n];
@@ -76,10 +85,15 @@ public enum H5Type {
             case long[] a -> INT64;
             case float[] a -> FLOAT32;
             case double[] a -> FLOAT64;
-            case null, default -> throw new IllegalArgumentException("not a primitive numeric array: "
+            case boolean[] a -> BOOL;
+            case String[] a -> STRING;
+            case null, default -> throw new IllegalArgumentException("not a primitive numeric, boolean or String array: "
                     + (array == null ? "null" : array.getClass().getSimpleName()));
         };
-        if (!own.floating && !file.floating && own.size == file.size) return file;
+        if (own.isNumeric() != file.isNumeric() || (!own.isNumeric() && own != file)) {
+            throw new IllegalArgumentException("a " + array.getClass().getSimpleName() + " cannot be stored in a dataset of " + file);
+        }
+        if (own.isNumeric() && !own.floating && !file.floating && own.size == file.size) return file;
         return own;
     }
 }
