@@ -1,0 +1,206 @@
+// The slide page: an OpenSeadragon view of the slide's Deep Zoom tiles with its layers (overlays and
+// aligned images) to toggle and fade, channels with colour and contrast, a scale bar in µm, the
+// cursor's level-0 coordinates and a link that reopens the same view.
+(function () {
+  const id = decodeURIComponent(location.pathname.split('/')[2]);
+  const state = parseHash();
+  let info, viewer;
+  // what is drawn: one entry per tiled image (a layer, or one channel of a channel-mode layer)
+  const drawn = {};
+
+  function parseHash() {
+    const s = {};
+    for (const part of location.hash.replace(/^#/, '').split('&')) {
+      const i = part.indexOf('=');
+      if (i > 0) s[decodeURIComponent(part.slice(0, i))] = decodeURIComponent(part.slice(i + 1));
+    }
+    return s;
+  }
+
+  function tileSource(layer, query) {
+    const q = new URLSearchParams(query).toString();
+    return {
+      width: info.width, height: info.height, tileSize: info.deepZoom.tileSize, tileOverlap: info.deepZoom.overlap,
+      minLevel: 0, maxLevel: info.deepZoom.maxLevel,
+      getTileUrl: (level, x, y) => '/tile/' + encodeURIComponent(id) + '/' + layer.id + '/' + level + '/' + x + '_' + y + '.'
+        + layer.format + (q ? '?' + q : '')
+    };
+  }
+
+  // Each layer's current settings, also what the link carries.
+  const settings = {};
+
+  function keyOf(layer, channel) { return channel === undefined ? layer.id : layer.id + ':' + channel.index; }
+
+  function queryOf(layer, channel) {
+    const q = {};
+    if (layer.kind === 'patches' && settings[layer.id].by) q.by = settings[layer.id].by;
+    if (channel) {
+      const c = settings[keyOf(layer, channel)];
+      q.c = channel.index; q.lo = c.lo; q.hi = c.hi; q.color = c.color.replace('#', '');
+    }
+    return q;
+  }
+
+  function show(layer, channel) {
+    const key = keyOf(layer, channel);
+    hide(key);
+    const s = settings[key], ls = settings[layer.id];
+    if (!ls.visible || (channel && !s.visible)) return;
+    const additive = layer.channels.length > 0 && (layer.kind !== 'image' || Object.keys(drawn).some(k => k.startsWith(layer.id + ':')));
+    const options = {
+      tileSource: tileSource(layer, queryOf(layer, channel)), opacity: ls.opacity,
+      compositeOperation: additive ? 'lighter' : undefined,
+      index: layer.kind === 'image' && !additive ? 0 : undefined,
+      success: e => { drawn[key] = e.item; }
+    };
+    viewer.addTiledImage(options);
+  }
+
+  function hide(key) {
+    if (drawn[key]) { viewer.world.removeItem(drawn[key]); delete drawn[key]; }
+  }
+
+  function redraw(layer) {
+    if (layer.channels.length) layer.channels.forEach(c => show(layer, c)); else show(layer);
+    updateLink();
+  }
+
+  function setOpacity(layer) {
+    for (const [k, item] of Object.entries(drawn)) {
+      if (k === layer.id || k.startsWith(layer.id + ':')) item.setOpacity(settings[layer.id].opacity);
+    }
+    updateLink();
+  }
+
+  function el(tag, attrs, ...children) {
+    const e = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (k.startsWith('on')) e.addEventListener(k.slice(2), v); else if (k in e) e[k] = v; else e.setAttribute(k, v);
+    }
+    e.append(...children);
+    return e;
+  }
+
+  function layerControls(layer) {
+    const s = settings[layer.id];
+    const fs = el('fieldset', { id: 'layer-' + layer.id }, el('legend', {}, layer.title));
+    fs.append(el('label', {}, el('input', { type: 'checkbox', checked: s.visible, className: 'toggle', 'data-layer': layer.id,
+      onchange: e => { s.visible = e.target.checked; redraw(layer); } }), ' show'));
+    fs.append(el('label', {}, 'opacity ', el('input', { type: 'range', min: 0, max: 1, step: 0.05, value: s.opacity,
+      oninput: e => { s.opacity = Number(e.target.value); setOpacity(layer); } })));
+    if (layer.values.length) {
+      const sel = el('select', { onchange: e => { s.by = e.target.value; redraw(layer); } });
+      for (const v of layer.values) sel.append(el('option', { value: v, selected: v === s.by }, v));
+      fs.append(el('label', {}, 'colour by ', sel));
+    }
+    for (const [name, colour] of Object.entries(layer.legend || {})) {
+      fs.append(el('div', {}, el('span', { className: 'swatch', style: 'background:' + colour }), name));
+    }
+    for (const c of layer.channels) {
+      const cs = settings[keyOf(layer, c)];
+      const row = el('div', { className: 'channel' },
+        el('input', { type: 'checkbox', checked: cs.visible, onchange: e => { cs.visible = e.target.checked; show(layer, c); updateLink(); } }),
+        el('span', {}, el('input', { type: 'color', value: cs.color, onchange: e => { cs.color = e.target.value; show(layer, c); updateLink(); } }),
+          ' ' + c.name),
+        el('span', {}, ''),
+        el('span', {}, el('input', { type: 'number', value: cs.lo, step: 'any', title: 'black point',
+          onchange: e => { cs.lo = Number(e.target.value); show(layer, c); updateLink(); } }), ' – ',
+        el('input', { type: 'number', value: cs.hi, step: 'any', title: 'white point',
+          onchange: e => { cs.hi = Number(e.target.value); show(layer, c); updateLink(); } })));
+      fs.append(row);
+    }
+    return fs;
+  }
+
+  function initSettings() {
+    const vis = state.layers !== undefined ? new Set(state.layers.split(',').filter(Boolean)) : null;
+    for (const layer of info.layers) {
+      const s = settings[layer.id] = { visible: vis ? vis.has(layer.id) : layer.visible, opacity: layer.opacity };
+      if (state['o.' + layer.id] !== undefined) s.opacity = Number(state['o.' + layer.id]);
+      if (layer.values.length) s.by = state['by.' + layer.id] || layer.values[0];
+      for (const c of layer.channels) {
+        const k = keyOf(layer, c), saved = (state['c.' + k] || '').split(',');
+        settings[k] = saved.length === 4
+          ? { visible: saved[0] === '1', color: '#' + saved[1], lo: Number(saved[2]), hi: Number(saved[3]) }
+          : { visible: c.visible, color: c.color, lo: c.lo, hi: c.hi };
+      }
+    }
+  }
+
+  function updateLink() {
+    if (!viewer || !viewer.world.getItemCount()) return;
+    const vp = viewer.viewport, b = viewer.world.getItemAt(0).viewportToImageRectangle(vp.getBounds(true));
+    const parts = ['x=' + Math.round(b.x + b.width / 2), 'y=' + Math.round(b.y + b.height / 2), 'w=' + Math.round(b.width)];
+    parts.push('layers=' + info.layers.filter(l => settings[l.id].visible).map(l => l.id).join(','));
+    for (const l of info.layers) {
+      if (l.opacity !== settings[l.id].opacity) parts.push('o.' + l.id + '=' + settings[l.id].opacity);
+      if (l.values.length) parts.push('by.' + l.id + '=' + encodeURIComponent(settings[l.id].by));
+      for (const c of l.channels) {
+        const s = settings[keyOf(l, c)];
+        parts.push('c.' + keyOf(l, c) + '=' + [s.visible ? 1 : 0, s.color.replace('#', ''), s.lo, s.hi].join(','));
+      }
+    }
+    const hash = '#' + parts.join('&');
+    history.replaceState(null, '', hash);
+    const a = document.getElementById('link');
+    a.href = location.href; a.textContent = location.href;
+  }
+
+  function niceLength(um) {
+    const p = Math.pow(10, Math.floor(Math.log10(um)));
+    for (const m of [5, 2, 1]) if (m * p <= um) return m * p;
+    return p;
+  }
+
+  function updateScale() {
+    const bar = document.getElementById('scalebar');
+    if (!info.mpp || !viewer.world.getItemCount()) { bar.textContent = info.mpp ? '' : 'pixel size unknown'; return; }
+    const imageZoom = viewer.world.getItemAt(0).viewportToImageZoom(viewer.viewport.getZoom(true)); // screen px per level-0 px
+    const umPerScreenPx = info.mpp / imageZoom;
+    const um = niceLength(umPerScreenPx * 150), px = um / umPerScreenPx;
+    bar.replaceChildren(um >= 1000 ? (um / 1000) + ' mm' : um + ' µm', el('div', { style: 'width:' + Math.round(px) + 'px' }));
+  }
+
+  fetch('/api/slide/' + encodeURIComponent(id)).then(r => r.json()).then(d => {
+    info = d;
+    document.title = id + ' — slidestream view';
+    document.getElementById('title').textContent = id + (d.file ? ' (' + d.file + ')' : '');
+    if (d.cohort) { const b = document.getElementById('back'); b.href = '/cohort/' + encodeURIComponent(d.cohort); b.textContent = d.cohort; }
+    const figs = document.getElementById('figures');
+    if (d.figures.length) figs.append(el('h2', {}, 'Figures'));
+    for (const f of d.figures) figs.append(el('div', {}, f.name), el('a', { href: f.url, target: '_blank' }, el('img', { src: f.url, alt: f.name })));
+    const notes = document.getElementById('notes');
+    for (const n of d.notes || []) notes.append(el('div', { className: 'note' }, n));
+    if (d.error) { notes.append(el('div', { className: 'note', id: 'error' }, d.error)); return; }
+    document.getElementById('info').append(el('div', {}, d.width + ' x ' + d.height + ' px, ' + d.format + ', ' + d.pixelType
+      + (d.mpp ? ', ' + d.mpp.toFixed(4) + ' µm/px' : '') + (d.magnification ? ', ' + d.magnification + 'x' : '')));
+    initSettings();
+    viewer = OpenSeadragon({
+      element: document.getElementById('viewer'), prefixUrl: '/static/osd/images/', drawer: 'canvas',
+      showNavigator: true, navigatorPosition: 'TOP_RIGHT', maxZoomPixelRatio: 4, animationTime: 0.4,
+      gestureSettingsMouse: { clickToZoom: false }
+    });
+    const layers = document.getElementById('layers');
+    for (const layer of d.layers) layers.append(layerControls(layer));
+    for (const layer of d.layers) redraw(layer);
+    viewer.addOnceHandler('open', () => {
+      if (state.x !== undefined) {
+        const w = Number(state.w), h = w * viewer.viewport.getContainerSize().y / viewer.viewport.getContainerSize().x;
+        viewer.viewport.fitBounds(viewer.world.getItemAt(0).imageToViewportRectangle(Number(state.x) - w / 2, Number(state.y) - h / 2, w, h), true);
+      }
+      updateScale(); updateLink();
+    });
+    viewer.addHandler('animation', updateScale);
+    viewer.addHandler('animation-finish', () => { updateScale(); updateLink(); });
+    new OpenSeadragon.MouseTracker({
+      element: viewer.container,
+      moveHandler: e => {
+        if (!viewer.world.getItemCount()) return;
+        const p = viewer.world.getItemAt(0).viewerElementToImageCoordinates(e.position);
+        document.getElementById('status').textContent = 'x ' + Math.round(p.x) + '  y ' + Math.round(p.y) + ' (level 0)';
+      }
+    });
+    window.slidestreamViewer = viewer;
+  });
+})();
