@@ -327,7 +327,11 @@ final class MiraxData implements AutoCloseable {
                 int w = ini.integer(section, "DIGITIZER_WIDTH"), h = ini.integer(section, "DIGITIZER_HEIGHT");
                 if (w <= 0 || h <= 0 || (long) w * h > 64L << 20) throw new MiraxException("image size " + w + "x" + h + " in [" + section + "]");
                 imageSizes.add(new int[] {w, h});
-                overlaps.add(new double[] {ini.decimal(section, "OVERLAP_X"), ini.decimal(section, "OVERLAP_Y")});
+                double ox = ini.decimal(section, "OVERLAP_X"), oy = ini.decimal(section, "OVERLAP_Y");
+                if (Math.abs(ox) >= (double) w * divisions || Math.abs(oy) >= (double) h * divisions) {
+                    throw new MiraxException("overlap " + ox + "x" + oy + " in [" + section + "] is larger than a camera photo");
+                }
+                overlaps.add(new double[] {ox, oy});
                 String f = ini.require(section, "IMAGE_FORMAT");
                 if (!f.equals("JPEG") && !f.equals("PNG") && !f.equals("BMP24")) throw new MiraxException("unsupported image format " + f + " in [" + section + "]");
                 formats.add(f);
@@ -421,6 +425,9 @@ final class MiraxData implements AutoCloseable {
             long baseW = 0, baseH = 0;
             for (int i = 0; i < imagesX; i++) baseW += i % divisions != divisions - 1 || i == imagesX - 1 ? size0[0] : size0[0] - ov0[0];
             for (int i = 0; i < imagesY; i++) baseH += i % divisions != divisions - 1 || i == imagesY - 1 ? size0[1] : size0[1] - ov0[1];
+            if (baseW <= 0 || baseH <= 0 || baseW > Integer.MAX_VALUE || baseH > Integer.MAX_VALUE) {
+                throw new MiraxException("level 0 of " + baseW + "x" + baseH + " pixels (image grid, sizes and overlaps do not fit)");
+            }
             boolean subtiles = positionRecord >= 0 || ov0[0] != 0 || ov0[1] != 0;
             int perRow = imagesX / divisions;
             Set<Integer> active = new HashSet<>();
