@@ -12,8 +12,15 @@ import java.util.Map;
  * bounded by the file size, which {@link TiffFile} checked when it parsed the entry.
  */
 public final class Ifd {
-    /** A directory entry; {@code position} is where its values start in the file. */
-    record Entry(int tag, int type, long count, long position) {}
+    /**
+     * A directory entry; {@code position} is where its values start in the file; {@code high} is
+     * NDPI's high word of an inline value (0 elsewhere).
+     */
+    record Entry(int tag, int type, long count, long position, long high) {
+        Entry(int tag, int type, long count, long position) {
+            this(tag, type, count, position, 0);
+        }
+    }
 
     private final TiffFile file;
     private final int index;
@@ -58,6 +65,15 @@ public final class Ifd {
 
     Entry entry(int tag) { return entries.get(tag); }
 
+    /** The number of values a tag claims, or 0 when absent. */
+    public long count(int tag) {
+        Entry e = entries.get(tag);
+        return e == null ? 0 : e.count();
+    }
+
+    /** The file this directory belongs to. */
+    public TiffFile tiff() { return file; }
+
     public boolean has(int tag) { return entries.containsKey(tag); }
 
     private ByteBuffer raw(Entry e) {
@@ -68,12 +84,12 @@ public final class Ifd {
     static final int MAX_VALUES = 1 << 24;
 
     /** Integer values of a tag (any integer type; rationals and floats truncated), or null when absent. */
-    long[] longs(int tag) {
+    public long[] longs(int tag) {
         return longs(tag, MAX_VALUES);
     }
 
     /** The first {@code max} (at most) integer values of a tag, or null when absent. */
-    long[] longs(int tag, long max) {
+    public long[] longs(int tag, long max) {
         Entry e = entries.get(tag);
         return e == null ? null : longs(e, (int) Math.min(Math.min(e.count(), max), MAX_VALUES));
     }
@@ -96,11 +112,14 @@ public final class Ifd {
                 default -> b.getLong(8 * i);
             };
         }
+        if (e.high() != 0 && n == 1 && (e.type() == 4 || e.type() == 9)) {
+            out[0] = e.high() << 32 | (out[0] & 0xFFFF_FFFFL); // NDPI: a 32-bit value widened by its high word
+        }
         return out;
     }
 
     /** Numeric values as doubles (rationals divided), or null when absent. */
-    double[] doubles(int tag) {
+    public double[] doubles(int tag) {
         Entry e = entries.get(tag);
         if (e == null) return null;
         if (e.type() != 5 && e.type() != 10 && e.type() != 11 && e.type() != 12) {
@@ -124,13 +143,13 @@ public final class Ifd {
     }
 
     /** The first value of an integer tag, or {@code fallback} when absent or empty. */
-    long longValue(int tag, long fallback) {
+    public long longValue(int tag, long fallback) {
         Entry e = entries.get(tag);
         if (e == null || e.count() == 0) return fallback;
         return longs(e, 1)[0];
     }
 
-    double doubleValue(int tag, double fallback) {
+    public double doubleValue(int tag, double fallback) {
         double[] d = doubles(tag);
         return d == null || d.length == 0 ? fallback : d[0];
     }
@@ -146,7 +165,7 @@ public final class Ifd {
     }
 
     /** The raw bytes of a tag's values (for UNDEFINED/BYTE tags such as JPEGTables), or null. */
-    byte[] bytes(int tag) {
+    public byte[] bytes(int tag) {
         Entry e = entries.get(tag);
         if (e == null) return null;
         return file.readBytes(e.position(), e.count() * typeSize(e.type()), "IFD " + index + " tag " + tag);

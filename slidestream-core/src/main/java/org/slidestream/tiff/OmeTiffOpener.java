@@ -98,7 +98,7 @@ public final class OmeTiffOpener implements SlideOpener {
                     throw new CorruptSlideException(path, "OME-XML says " + ome.sizeX() + "x" + ome.sizeY() + " but IFD " + planeIfd[0]
                             + " is " + ref.width + "x" + ref.height);
                 }
-            } else if (!TiffFormats.sameLayoutSmaller(levels.get(level - 1).planes().get(0).get(0).image(), ref)) {
+            } else if (!TiffFormats.sameLayoutSmaller((TiffImage) levels.get(level - 1).planes().get(0).get(0).image(), ref)) {
                 break; // SubIFDs that are not a pyramid (none we know of): keep the levels so far
             }
             LevelInfo info = TiffSlide.levelInfo(base, ref);

@@ -18,9 +18,10 @@ import org.slidestream.slide.CorruptSlideException;
 import org.slidestream.slide.SlideException;
 
 /**
- * A classic TIFF or BigTIFF file, either byte order: its IFD chain (with SubIFDs) parsed with every
- * count and offset checked against the file size before anything is allocated, and positional reads
- * through one {@link FileChannel}, which many threads may use at once without a lock.
+ * A classic TIFF, BigTIFF or NDPI file, either byte order (see {@link OffsetLayout}): its IFD chain
+ * (with SubIFDs) parsed with every count and offset checked against the file size before anything is
+ * allocated, and positional reads through one {@link FileChannel}, which many threads may use at
+ * once without a lock.
  */
 public final class TiffFile implements AutoCloseable {
     /** More IFDs than any real file has (an OME-TIFF of 100,000 planes has 100,000). */
@@ -33,8 +34,11 @@ public final class TiffFile implements AutoCloseable {
     private final Object reopenLock = new Object();
     private volatile FileChannel channel;
     private volatile boolean closed;
+    /** NDPI's marker tag: its presence in the first directory read with 64-bit offsets makes the file NDPI. */
+    static final int NDPI_FORMAT_FLAG = 65420;
+
     private ByteOrder order;
-    private boolean bigTiff;
+    private OffsetLayout layout;
     private List<Ifd> ifds;
 
     private TiffFile(Path path) {
@@ -90,12 +94,16 @@ public final class TiffFile implements AutoCloseable {
 
     public ByteOrder order() { return order; }
 
-    public boolean isBigTiff() { return bigTiff; }
+    public boolean isBigTiff() { return layout == OffsetLayout.BIG; }
+
+    /** How this file stores its offsets: classic, BigTIFF or NDPI. */
+    public OffsetLayout layout() { return layout; }
 
     /** The main IFD chain, in file order; each with its SubIFDs. */
     public List<Ifd> ifds() { return ifds; }
 
-    CorruptSlideException corrupt(String why) {
+    /** An error naming this file and the problem. */
+    public CorruptSlideException corrupt(String why) {
         return new CorruptSlideException(path, why);
     }
 
@@ -110,10 +118,15 @@ public final class TiffFile implements AutoCloseable {
         int magic = h.getShort(2) & 0xFFFF;
         long first;
         if (magic == 42) {
+            layout = OffsetLayout.CLASSIC;
             first = h.getInt(4) & 0xFFFFFFFFL;
+            if (size >= 12 && isNdpi(h.getLong(4))) {
+                layout = OffsetLayout.NDPI;
+                first = h.getLong(4);
+            }
         } else if (magic == 43) {
             if (size < 16) throw corrupt("file too short for a BigTIFF header");
-            bigTiff = true;
+            layout = OffsetLayout.BIG;
             if ((h.getShort(4) & 0xFFFF) != 8 || h.getShort(6) != 0) throw corrupt("BigTIFF header has a bad offset size");
             first = h.getLong(8);
         } else {
@@ -155,46 +168,87 @@ public final class TiffFile implements AutoCloseable {
         return out;
     }
 
+    /**
+     * Whether a classic TIFF is NDPI: its header's first-directory offset, read as 64 bits, points
+     * at a directory that parses in NDPI's layout and holds NDPI's marker tag (OpenSlide's test).
+     */
+    private boolean isNdpi(long first64) {
+        if (first64 < 8 || first64 > size - 2) return false;
+        layout = OffsetLayout.NDPI;
+        try {
+            return readIfd(first64, 0).has(NDPI_FORMAT_FLAG);
+        } catch (CorruptSlideException e) {
+            return false;
+        } finally {
+            layout = OffsetLayout.CLASSIC;
+        }
+    }
+
     private Ifd readIfd(long offset, int index) {
-        int countBytes = bigTiff ? 8 : 2, entryBytes = bigTiff ? 20 : 12, nextBytes = bigTiff ? 8 : 4;
-        if (offset < 8 || offset > size - countBytes) {
+        OffsetLayout l = layout;
+        if (offset < 8 || offset > size - l.countBytes) {
             throw corrupt("IFD " + index + " offset " + offset + " is past the end of the file (" + size + " bytes)");
         }
-        ByteBuffer cb = read(offset, countBytes, "IFD " + index + " entry count");
-        long n = bigTiff ? cb.getLong(0) : cb.getShort(0) & 0xFFFF;
-        long tableBytes = n * entryBytes + nextBytes;
-        if (n <= 0 || n > 100_000 || offset + countBytes + tableBytes > size) {
+        ByteBuffer cb = read(offset, l.countBytes, "IFD " + index + " entry count");
+        long n = l == OffsetLayout.BIG ? cb.getLong(0) : cb.getShort(0) & 0xFFFF;
+        if (n <= 0 || n > 100_000 || offset + l.directoryBytes(n) > size) {
             throw corrupt("IFD " + index + " at offset " + offset + " claims " + n + " entries, past the end of the file");
         }
-        ByteBuffer t = read(offset + countBytes, (int) tableBytes, "IFD " + index);
+        ByteBuffer t = read(offset + l.countBytes, (int) (l.directoryBytes(n) - l.countBytes), "IFD " + index);
+        int highWords = (int) (n * l.entryBytes + l.nextBytes); // NDPI: where the entries' high words start
         Ifd ifd = new Ifd(this, index, offset);
-        int valueField = bigTiff ? 8 : 4;
         for (int i = 0; i < n; i++) {
-            int p = i * entryBytes;
+            int p = i * l.entryBytes;
             int tag = t.getShort(p) & 0xFFFF, type = t.getShort(p + 2) & 0xFFFF;
-            long count = bigTiff ? t.getLong(p + 4) : t.getInt(p + 4) & 0xFFFFFFFFL;
+            long count = l == OffsetLayout.BIG ? t.getLong(p + 4) : t.getInt(p + 4) & 0xFFFFFFFFL;
             int typeSize = Ifd.typeSize(type);
             if (typeSize == 0) continue; // unknown field type: skipped, as libtiff does
             if (count < 0 || count > size) {
                 throw corrupt("IFD " + index + ": tag " + tag + " claims " + count + " values, more than the file holds");
             }
             long bytes = count * typeSize;
-            long fieldPos = offset + countBytes + p + (bigTiff ? 12 : 8);
+            long fieldPos = offset + l.countBytes + p + (l == OffsetLayout.BIG ? 12 : 8);
+            long high = l == OffsetLayout.NDPI ? t.getInt(highWords + 4 * i) & 0xFFFFFFFFL : 0;
+            // NDPI stores ASCII values out of line even when they would fit the field.
+            boolean inline = bytes <= l.valueBytes && !(l == OffsetLayout.NDPI && type == 2 && bytes > 0 && high != 0);
             long valuePos;
-            if (bytes <= valueField) {
+            if (inline) {
                 valuePos = fieldPos;
             } else {
-                valuePos = bigTiff ? t.getLong(p + 12) : t.getInt(p + 8) & 0xFFFFFFFFL;
+                long low = l == OffsetLayout.BIG ? t.getLong(p + 12) : t.getInt(p + 8) & 0xFFFFFFFFL;
+                valuePos = l == OffsetLayout.NDPI ? ndpiValueOffset(offset, low, high, bytes) : low;
                 if (valuePos < 0 || valuePos > size || bytes > size - valuePos) {
                     throw corrupt("IFD " + index + ": tag " + tag + " values (" + bytes + " bytes at offset " + valuePos
                             + ") run past the end of the file (" + size + " bytes)");
                 }
+                high = 0;
             }
-            ifd.put(new Ifd.Entry(tag, type, count, valuePos));
+            ifd.put(new Ifd.Entry(tag, type, count, valuePos, high));
         }
-        int np = (int) (n * entryBytes);
-        ifd.setNextOffset(bigTiff ? t.getLong(np) : t.getInt(np) & 0xFFFFFFFFL);
+        int np = (int) (n * l.entryBytes);
+        ifd.setNextOffset(l.nextBytes == 8 ? t.getLong(np) : t.getInt(np) & 0xFFFFFFFFL);
         return ifd;
+    }
+
+    /**
+     * Where an NDPI entry's values lie: the 64-bit offset its high word gives when the word is set
+     * and the offset lies in the file; else OpenSlide 3.4's rule (the largest offset with these low
+     * bits below the directory), which older files without high words need and which gives the
+     * stored offset itself in files under 4 GiB.
+     */
+    private long ndpiValueOffset(long directory, long low, long high, long bytes) {
+        long full = high << 32 | low;
+        if (high != 0 && full >= 0 && full <= size - bytes) return full;
+        return OffsetLayout.belowDirectory(directory, low);
+    }
+
+    /**
+     * An offset stored as a value (StripOffsets, TileOffsets) made absolute: as stored for classic
+     * TIFF and BigTIFF; for NDPI by the rule of {@link #ndpiValueOffset}.
+     */
+    public long fileOffset(Ifd ifd, long value) {
+        if (layout != OffsetLayout.NDPI) return value;
+        return ndpiValueOffset(ifd.offset(), value & 0xFFFF_FFFFL, value >>> 32, 0);
     }
 
     /**
@@ -207,8 +261,13 @@ public final class TiffFile implements AutoCloseable {
         return ByteBuffer.wrap(b).order(order == null ? ByteOrder.BIG_ENDIAN : order);
     }
 
-    /** {@link #read} into a new array. */
-    byte[] readBytes(long offset, long length, String what) {
+    /**
+     * Reads {@code length} bytes at {@code offset} into a new array, checked against the file size
+     * first; {@code what} names the data in the error.
+     *
+     * @throws CorruptSlideException when the range is not inside the file
+     */
+    public byte[] readBytes(long offset, long length, String what) {
         if (offset < 0 || length < 0 || offset > size || length > size - offset) {
             throw corrupt(what + " (" + length + " bytes at offset " + offset + ") runs past the end of the file (" + size + " bytes)");
         }

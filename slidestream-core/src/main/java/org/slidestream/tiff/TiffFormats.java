@@ -9,11 +9,11 @@ import org.slidestream.slide.LevelInfo;
 import org.slidestream.slide.SlideException;
 
 /** What the TIFF-based openers share: probing the first IFD, OpenSlide-style properties, resolution. */
-final class TiffFormats {
+public final class TiffFormats {
     private TiffFormats() {}
 
     /** The first IFD's ImageDescription of a TIFF file, or null when the file is not a readable TIFF. */
-    static String firstDescription(Path path, byte[] header) {
+    public static String firstDescription(Path path, byte[] header) {
         if (!TiffFile.isTiff(header)) return null;
         try (TiffFile f = TiffFile.openFirst(path)) {
             return f.ifds().get(0).description();
@@ -22,8 +22,23 @@ final class TiffFormats {
         }
     }
 
+    /** Whether the first IFD of a TIFF file has {@code tag} (for probing vendor formats by their private tags). */
+    public static boolean firstIfdHas(Path path, byte[] header, int tag) {
+        if (!TiffFile.isTiff(header)) return false;
+        try (TiffFile f = TiffFile.openFirst(path)) {
+            return f.ifds().get(0).has(tag);
+        } catch (SlideException e) {
+            return false;
+        }
+    }
+
+    /** The image of an IFD (its tiles or strips) as a grid, checked when made. */
+    public static TileGrid image(Ifd ifd) {
+        return TiffImage.of(ifd);
+    }
+
     /** Opens the file and builds a slide from it, closing the file when building fails. */
-    static TiffSlide open(Path path, Function<TiffFile, TiffSlide> build) {
+    public static TiffSlide open(Path path, Function<TiffFile, TiffSlide> build) {
         TiffFile f = TiffFile.open(path);
         try {
             return build.apply(f);
@@ -34,7 +49,7 @@ final class TiffFormats {
     }
 
     /** OpenSlide's {@code tiff.*} properties of an IFD. */
-    static void tiffProperties(Ifd ifd, Map<String, String> props) {
+    public static void tiffProperties(Ifd ifd, Map<String, String> props) {
         put(props, "tiff.ImageDescription", ifd.ascii(Tag.IMAGE_DESCRIPTION));
         put(props, "tiff.Make", ifd.ascii(Tag.MAKE));
         put(props, "tiff.Model", ifd.ascii(Tag.MODEL));
@@ -52,7 +67,7 @@ final class TiffFormats {
     }
 
     /** OpenSlide's {@code openslide.level*} properties. */
-    static void levelProperties(List<LevelInfo> levels, Map<String, String> props) {
+    public static void levelProperties(List<LevelInfo> levels, Map<String, String> props) {
         props.put("openslide.level-count", String.valueOf(levels.size()));
         for (int i = 0; i < levels.size(); i++) {
             LevelInfo l = levels.get(i);
@@ -66,12 +81,12 @@ final class TiffFormats {
     }
 
     /** A number as OpenSlide prints it: integers without a decimal point, others in shortest form. */
-    static String number(double v) {
+    public static String number(double v) {
         if (v == Math.rint(v) && Math.abs(v) < 1e15) return String.valueOf((long) v);
         return String.valueOf(v);
     }
 
-    static void put(Map<String, String> props, String key, String value) {
+    public static void put(Map<String, String> props, String key, String value) {
         if (value != null) props.put(key, value);
     }
 
@@ -79,7 +94,7 @@ final class TiffFormats {
      * Micrometres per pixel from the resolution tags: only with a centimetre unit (as OpenSlide's
      * generic reader), or inches at a microscope's resolution (the default 72 dpi means nothing).
      */
-    static Double mpp(Ifd ifd, int tag) {
+    public static Double mpp(Ifd ifd, int tag) {
         if (!ifd.has(tag)) return null;
         double res = ifd.doubleValue(tag, 0);
         if (!(res > 0) || Double.isInfinite(res)) return null;

@@ -23,7 +23,7 @@ import org.slidestream.tiff.codec.Predictor;
  * Everything a decode needs is read and validated when the image is made, so a tile decode reads
  * only the tile's bytes.
  */
-final class TiffImage {
+final class TiffImage implements TileGrid {
     static final int PHOTOMETRIC_MIN_IS_WHITE = 0;
     static final int PHOTOMETRIC_MIN_IS_BLACK = 1;
     static final int PHOTOMETRIC_RGB = 2;
@@ -159,6 +159,9 @@ final class TiffImage {
         }
         String kind = tiled ? "tile" : "strip";
         if (blockOffsets == null) throw corrupt(where + ": no " + kind + " offsets");
+        if (ifd.file().layout() == OffsetLayout.NDPI) {
+            for (int i = 0; i < blockOffsets.length; i++) blockOffsets[i] = ifd.file().fileOffset(ifd, blockOffsets[i]);
+        }
         if (blockCounts == null) throw corrupt(where + ": no " + kind + " byte counts");
         if (blockOffsets.length < needed || blockCounts.length < needed) {
             throw corrupt(where + ": " + Math.min(blockOffsets.length, blockCounts.length) + " " + kind + " offsets/byte counts for "
@@ -240,16 +243,21 @@ final class TiffImage {
 
     int tileCount() { return tilesAcross * tilesDown; }
 
-    /** Bytes of one decoded tile (all used bands), for memory accounting. */
-    long tileBytes() {
-        return (long) tileWidth * tileHeight * bands * type.bytes();
-    }
+    @Override public int width() { return width; }
 
-    /** The tile's rectangle in image pixels, cut at the image edge. */
-    Region tileRegion(int tx, int ty) {
-        int x = tx * tileWidth, y = ty * tileHeight;
-        return new Region(x, y, Math.min(tileWidth, width - x), Math.min(tileHeight, height - y));
-    }
+    @Override public int height() { return height; }
+
+    @Override public int tileWidth() { return tileWidth; }
+
+    @Override public int tileHeight() { return tileHeight; }
+
+    @Override public int bands() { return bands; }
+
+    @Override public PixelType type() { return type; }
+
+    @Override public int tilesAcross() { return tilesAcross; }
+
+    @Override public int tilesDown() { return tilesDown; }
 
     /** JPEG: what three components hold; the TIFF photometric tag decides, as in libtiff. */
     private JpegColour jpegColour() {
@@ -266,7 +274,8 @@ final class TiffImage {
      *
      * @throws CorruptSlideException when the tile's data is damaged or outside the file
      */
-    Raster decodeTile(int tx, int ty, JpegCodec jpeg, Jpeg2000Codec jpeg2000) {
+    @Override
+    public Raster decodeTile(int tx, int ty, JpegCodec jpeg, Jpeg2000Codec jpeg2000) {
         int index = ty * tilesAcross + tx;
         String what = (tiled ? "tile " : "strip ") + index + " of IFD " + ifd.index();
         try {

@@ -23,18 +23,19 @@ import org.slidestream.tiff.codec.Jpeg2000Codec;
 import org.slidestream.tiff.codec.JpegCodec;
 
 /**
- * A slide stored in one TIFF file (Aperio SVS, OME-TIFF, generic pyramidal TIFF): levels of planes,
- * each plane made of one or more TIFF images whose samples together are the slide's channels.
- * Tiles are decoded on demand through the run's {@link TileCache}; reads are thread-safe.
+ * A slide stored in one TIFF-like file (Aperio SVS, OME-TIFF, generic pyramidal TIFF, and the
+ * vendor formats built on TIFF): levels of planes, each plane made of one or more tile grids whose
+ * bands together are the slide's channels. Tiles are decoded on demand through the run's
+ * {@link TileCache}; reads are thread-safe.
  */
-final class TiffSlide implements Slide {
-    /** One TIFF image holding channels {@code firstChannel ..} of a plane. */
-    record Part(TiffImage image, int firstChannel) {
-        int bands() { return image.bands; }
+public final class TiffSlide implements Slide {
+    /** One tile grid holding channels {@code firstChannel ..} of a plane. */
+    public record Part(TileGrid image, int firstChannel) {
+        int bands() { return image.bands(); }
     }
 
-    /** A pyramid level: its geometry and, per plane ({@code t * sizeZ + z}), the images holding its channels. */
-    record Level(LevelInfo info, List<List<Part>> planes) {}
+    /** A pyramid level: its geometry and, per plane ({@code t * sizeZ + z}), the grids holding its channels. */
+    public record Level(LevelInfo info, List<List<Part>> planes) {}
 
     /** Cache key of a decoded tile; {@code slide} is this slide's identity, so keys never collide across slides. */
     private record TileKey(Object slide, int level, int plane, int part, int tile) {}
@@ -46,7 +47,7 @@ final class TiffSlide implements Slide {
     private final SlideMetadata metadata;
     private final List<Level> levels;
     private final List<LevelInfo> levelInfos;
-    private final Map<String, TiffImage> associated;
+    private final Map<String, TileGrid> associated;
     private final TileCache cache;
     private final MemoryBudget budget;
     private final JpegCodec jpeg;
@@ -56,7 +57,12 @@ final class TiffSlide implements Slide {
     private final long[] maxTileBytes;
     private volatile boolean closed;
 
-    TiffSlide(TiffFile file, SlideOptions options, SlideMetadata metadata, List<Level> levels, Map<String, TiffImage> associated) {
+    /**
+     * A slide of {@code levels} read from {@code file}, which it closes on {@link #close}.
+     *
+     * @param associated associated images by name, each a grid of 8-bit gray or RGB tiles
+     */
+    public TiffSlide(TiffFile file, SlideOptions options, SlideMetadata metadata, List<Level> levels, Map<String, ? extends TileGrid> associated) {
         this.file = file;
         this.metadata = metadata;
         this.levels = List.copyOf(levels);
@@ -88,22 +94,22 @@ final class TiffSlide implements Slide {
     @Override
     public Raster readAssociated(String name) {
         checkOpen();
-        TiffImage img = associated.get(name);
+        TileGrid img = associated.get(name);
         if (img == null) {
             throw new IllegalArgumentException(path().getFileName() + ": no associated image '" + name + "' (has " + associated.keySet() + ")");
         }
-        if (img.type != PixelType.UINT8 || (img.bands != 1 && img.bands != 3)) {
-            throw new UnsupportedSlideException(path(), "associated image '" + name + "' is " + img.bands + " bands of " + img.type + ", not 8-bit RGB");
+        if (img.type() != PixelType.UINT8 || (img.bands() != 1 && img.bands() != 3)) {
+            throw new UnsupportedSlideException(path(), "associated image '" + name + "' is " + img.bands() + " bands of " + img.type() + ", not 8-bit RGB");
         }
-        budget.checkFits(Raster.byteSize(PixelType.UINT8, img.width, img.height, 3) + img.tileBytes(), "associated image '" + name + "'");
-        Raster out = Raster.create(PixelType.UINT8, img.width, img.height, 3);
-        for (int ty = 0; ty < img.tilesDown; ty++) {
-            for (int tx = 0; tx < img.tilesAcross; tx++) {
+        budget.checkFits(Raster.byteSize(PixelType.UINT8, img.width(), img.height(), 3) + img.tileBytes(), "associated image '" + name + "'");
+        Raster out = Raster.create(PixelType.UINT8, img.width(), img.height(), 3);
+        for (int ty = 0; ty < img.tilesDown(); ty++) {
+            for (int tx = 0; tx < img.tilesAcross(); tx++) {
                 Region tr = img.tileRegion(tx, ty);
                 Raster tile = img.decodeTile(tx, ty, jpeg, jpeg2000);
                 if (tile == null) {
                     out.fill(tr, 255);
-                } else if (img.bands == 3) {
+                } else if (img.bands() == 3) {
                     out.copyFrom(tile, 0, 0, tr.x(), tr.y(), tr.width(), tr.height());
                 } else {
                     for (int b = 0; b < 3; b++) Bands.copy(tile, 0, 0, 0, out, tr.x(), tr.y(), b, 1, tr.width(), tr.height());
@@ -210,9 +216,9 @@ final class TiffSlide implements Slide {
             } else {
                 continue;
             }
-            TiffImage img = part.image();
-            int tx0 = inside.x() / img.tileWidth, tx1 = (inside.right() - 1) / img.tileWidth;
-            int ty0 = inside.y() / img.tileHeight, ty1 = (inside.bottom() - 1) / img.tileHeight;
+            TileGrid img = part.image();
+            int tx0 = inside.x() / img.tileWidth(), tx1 = (inside.right() - 1) / img.tileWidth();
+            int ty0 = inside.y() / img.tileHeight(), ty1 = (inside.bottom() - 1) / img.tileHeight();
             for (int ty = ty0; ty <= ty1; ty++) {
                 for (int tx = tx0; tx <= tx1; tx++) {
                     Region tr = img.tileRegion(tx, ty);
@@ -230,8 +236,8 @@ final class TiffSlide implements Slide {
         }
     }
 
-    private Raster tile(int level, int plane, int part, TiffImage img, int tx, int ty) {
-        TileKey key = new TileKey(identity, level, plane, part, ty * img.tilesAcross + tx);
+    private Raster tile(int level, int plane, int part, TileGrid img, int tx, int ty) {
+        TileKey key = new TileKey(identity, level, plane, part, ty * img.tilesAcross() + tx);
         return cache.get(key, () -> {
             checkOpen();
             Raster r = img.decodeTile(tx, ty, jpeg, jpeg2000);
@@ -280,9 +286,9 @@ final class TiffSlide implements Slide {
     }
 
     /** Level infos in OpenSlide's way: downsample = level-0 size / level size, averaged over x and y. */
-    static LevelInfo levelInfo(TiffImage level0, TiffImage img) {
-        double ds = ((double) level0.width / img.width + (double) level0.height / img.height) / 2;
-        return new LevelInfo(img.width, img.height, Math.max(1.0, ds), img.tileWidth, img.tileHeight);
+    public static LevelInfo levelInfo(TileGrid level0, TileGrid img) {
+        double ds = ((double) level0.width() / img.width() + (double) level0.height() / img.height()) / 2;
+        return new LevelInfo(img.width(), img.height(), Math.max(1.0, ds), img.tileWidth(), img.tileHeight());
     }
 
     /** Sorts pyramid candidates by decreasing width. */

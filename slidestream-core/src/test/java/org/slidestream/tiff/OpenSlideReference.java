@@ -16,15 +16,15 @@ import org.slidestream.testing.ReferenceTools;
  * What OpenSlide (python3-openslide) reads for a list of requests, in one Python run: regions as RGBA
  * ({@code read_region}, location in level-0 pixels) and associated images as RGB.
  */
-final class OpenSlideReference {
+public final class OpenSlideReference {
     /** A region request in OpenSlide's convention, or an associated image when {@code name} is set. */
-    record Request(int level, int x, int y, int width, int height, String name) {
-        static Request region(int level, int x, int y, int w, int h) { return new Request(level, x, y, w, h, null); }
-        static Request associated(String name) { return new Request(0, 0, 0, 0, 0, name); }
+    public record Request(int level, int x, int y, int width, int height, String name) {
+        public static Request region(int level, int x, int y, int w, int h) { return new Request(level, x, y, w, h, null); }
+        public static Request associated(String name) { return new Request(0, 0, 0, 0, 0, name); }
     }
 
     /** OpenSlide's answer: RGBA for regions (4 bands), RGB for associated images. */
-    record Answer(Request request, Raster pixels) {}
+    public record Answer(Request request, Raster pixels) {}
 
     private static final String SCRIPT = """
             import sys, json, openslide, numpy as np
@@ -44,7 +44,7 @@ final class OpenSlideReference {
 
     private OpenSlideReference() {}
 
-    static List<Answer> read(Path slide, List<Request> requests) {
+    public static List<Answer> read(Path slide, List<Request> requests) {
         ReferenceTools.requirePythonModules("openslide", "numpy");
         ObjectMapper json = new ObjectMapper();
         try {

@@ -1,0 +1,178 @@
+package org.slidestream.ndpi;
+
+import java.io.ByteArrayOutputStream;
+import org.slidestream.image.PixelType;
+import org.slidestream.image.Raster;
+import org.slidestream.tiff.codec.JpegCodec;
+import org.slidestream.tiff.codec.JpegColour;
+import org.slidestream.tiff.codec.JpegStreams;
+
+/**
+ * A level stored as one JPEG stream with restart markers, read as virtual tiles: each tile is a
+ * rectangle of whole restart intervals (a few across, a few rows of MCUs down), decoded from a JPEG
+ * stream built for it alone: the level's header with the tile's size in its frame header, then the
+ * tile's intervals row by row with their restart markers renumbered from 0 and an end-of-image
+ * marker after the last. DC prediction restarts at every marker, so each interval decodes without
+ * the data before it, and a region read decodes only the intervals it touches.
+ *
+ * <p>A level without restart markers is one tile, the whole stream (as OpenSlide reads it).
+ */
+final class IntervalTiles {
+    /** Pixels of a virtual tile the grouping aims at (OpenSlide decodes one interval, often 256 x 8). */
+    static final int TARGET_TILE_PIXELS = 256 * 256;
+
+    private final RestartIndex.Bytes file;
+    private final long streamStart;
+    private final long streamEnd;
+    private final JpegFrame frame;
+    private final byte[] header;
+    private final JpegColour colour;
+    private final RestartIndex index;
+    final int width;
+    final int height;
+    final int tileWidth;
+    final int tileHeight;
+    final int tilesAcross;
+    final int tilesDown;
+    private final int intervalsAcross;
+    private final int groupAcross;
+    private final int groupDown;
+    final int bands;
+
+    /**
+     * @param width     the level's width (from its TIFF tags; the frame header's may be wrong)
+     * @param recorded  absolute interval starts from the file's tags, or null
+     */
+    IntervalTiles(RestartIndex.Bytes file, long streamStart, long streamEnd, int width, int height, JpegFrame frame, byte[] header,
+                  long[] recorded) {
+        this.file = file;
+        this.streamStart = streamStart;
+        this.streamEnd = streamEnd;
+        this.frame = frame;
+        this.header = header;
+        this.width = width;
+        this.height = height;
+        this.bands = frame.components();
+        if (bands != 1 && bands != 3) throw new IllegalArgumentException("JPEG of " + bands + " components");
+        this.colour = bands == 3 ? JpegStreams.header(header).impliedColour() : JpegColour.YCBCR;
+        int perRow = frame.intervalsPerRow(width);
+        if (perRow > 0) {
+            int intervalWidth = frame.restartInterval() * frame.mcuWidth();
+            int rows = Math.ceilDiv(height, frame.mcuHeight());
+            intervalsAcross = perRow;
+            groupAcross = Math.max(1, Math.min(perRow, 256 / intervalWidth));
+            groupDown = Math.max(1, Math.min(rows, TARGET_TILE_PIXELS / (groupAcross * intervalWidth * frame.mcuHeight())));
+            tileWidth = groupAcross * intervalWidth;
+            tileHeight = groupDown * frame.mcuHeight();
+            index = new RestartIndex(file, streamStart + frame.headerLength(), streamEnd, Math.multiplyExact(perRow, rows), recorded);
+        } else {
+            intervalsAcross = groupAcross = groupDown = 1;
+            tileWidth = width;
+            tileHeight = height;
+            index = null;
+        }
+        tilesAcross = Math.ceilDiv(width, tileWidth);
+        tilesDown = Math.ceilDiv(height, tileHeight);
+    }
+
+    /** Pixels across one restart interval. */
+    int intervalWidth() { return frame.restartInterval() * frame.mcuWidth(); }
+
+    /** Pixels down one restart interval (one row of MCUs). */
+    int intervalHeight() { return frame.mcuHeight(); }
+
+    /** Whether the stream has restart markers (else it is one tile). */
+    boolean hasRestartMarkers() { return index != null; }
+
+    /** Width and height of tile (tx, ty), cut at the level's edge. */
+    int tileW(int tx) { return Math.min(tileWidth, width - tx * tileWidth); }
+
+    int tileH(int ty) { return Math.min(tileHeight, height - ty * tileHeight); }
+
+    /**
+     * Decodes tile (tx, ty) into a new raster of the tile's size (cut at the edge), 8-bit, 1 or 3
+     * bands.
+     *
+     * @throws RestartIndex.DamagedStreamException when the stream's markers are damaged
+     * @throws org.slidestream.tiff.codec.CodecException when the JPEG data is
+     */
+    Raster decode(int tx, int ty, JpegCodec codec) {
+        int w = tileW(tx), h = tileH(ty);
+        Raster out = Raster.create(PixelType.UINT8, w, h, bands);
+        codec.decode(stream(tx, ty), colour, out);
+        return out;
+    }
+
+    /** The JPEG stream of tile (tx, ty). */
+    byte[] stream(int tx, int ty) {
+        if (index == null) {
+            byte[] whole = file.read(streamStart, streamEnd - streamStart, "JPEG stream");
+            return withSize(whole, width, height, whole.length);
+        }
+        int w = tileW(tx), h = tileH(ty);
+        int across = Math.min(groupAcross, intervalsAcross - tx * groupAcross);
+        int down = Math.ceilDiv(h, frame.mcuHeight());
+        ByteArrayOutputStream out = new ByteArrayOutputStream(header.length + across * down * 1024);
+        out.write(withSize(header, w, h, header.length), 0, header.length);
+        int written = 0, total = across * down;
+        for (int r = 0; r < down; r++) {
+            int first = (ty * groupDown + r) * intervalsAcross + tx * groupAcross;
+            long start = index.interval(first)[0];
+            long[] ends = new long[across];
+            for (int c = 0; c < across; c++) ends[c] = index.interval(first + c)[1];
+            // Consecutive intervals of a row are contiguous in the file: one read per row.
+            byte[] row = file.read(start, ends[across - 1] - start, "JPEG data");
+            for (int c = 0; c < across; c++) {
+                int end = (int) (ends[c] - start);
+                if (end < 2 || (row[end - 2] & 0xFF) != 0xFF) {
+                    throw new RestartIndex.DamagedStreamException("no marker at the end of restart interval " + (first + c) + " (offset " + (ends[c] - 2) + ")");
+                }
+                row[end - 1] = (byte) (++written == total ? 0xD9 : 0xD0 + ((written - 1) & 7));
+            }
+            out.write(row, 0, row.length);
+        }
+        return out.toByteArray();
+    }
+
+    /** A copy of the first {@code length} bytes of a stream with the frame header's size set to w x h. */
+    private byte[] withSize(byte[] stream, int w, int h, int length) {
+        byte[] b = java.util.Arrays.copyOf(stream, length);
+        int p = frame.sofPosition() + 5;
+        b[p] = (byte) (h >> 8);
+        b[p + 1] = (byte) h;
+        b[p + 2] = (byte) (w >> 8);
+        b[p + 3] = (byte) w;
+        return b;
+    }
+
+    /**
+     * OpenSlide's extra NDPI levels come from libjpeg's reduced-size decoding, whose 1/2, 1/4 and 1/8
+     * inverse DCTs ({@code jpeg_idct_4x4}, {@code _2x2}, {@code _1x1}) are exactly the means of 2 x 2,
+     * 4 x 4 and 8 x 8 cells of the full-size inverse DCT. Here the cells of the decoded tile are
+     * averaged: the same up to where libjpeg's full-size samples would have been clamped to 0..255
+     * (saturated pixels), a few grey levels at most. The result is
+     * {@code floor(w / scale) x floor(h / scale)}, at least 1 x 1.
+     */
+    static Raster shrink(Raster src, int scale) {
+        int w = Math.max(1, src.width() / scale), h = Math.max(1, src.height() / scale), b = src.bands();
+        Raster out = Raster.create(PixelType.UINT8, w, h, b);
+        byte[] in = src.bytes(), o = out.bytes();
+        int sw = src.width();
+        int[] sum = new int[b];
+        for (int y = 0; y < h; y++) {
+            int y1 = Math.min(src.height(), (y + 1) * scale);
+            for (int x = 0; x < w; x++) {
+                int x1 = Math.min(sw, (x + 1) * scale);
+                java.util.Arrays.fill(sum, 0);
+                int n = 0;
+                for (int yy = y * scale; yy < y1; yy++) {
+                    for (int xx = x * scale, i = (yy * sw + xx) * b; xx < x1; xx++, n++) {
+                        for (int c = 0; c < b; c++) sum[c] += in[i++] & 0xFF;
+                    }
+                }
+                for (int c = 0; c < b; c++) o[(y * w + x) * b + c] = (byte) ((sum[c] + n / 2) / n);
+            }
+        }
+        return out;
+    }
+}
