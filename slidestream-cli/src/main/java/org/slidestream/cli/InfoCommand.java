@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -11,6 +12,8 @@ import org.slidestream.slide.LevelInfo;
 import org.slidestream.slide.Slide;
 import org.slidestream.slide.SlideDescription;
 import org.slidestream.slide.SlideMetadata;
+import org.slidestream.tiff.codec.Codecs;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -18,14 +21,22 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code slidestream info SLIDE [--json]}: levels, metadata and associated images of a slide. */
+/**
+ * {@code slidestream info SLIDE [--json]}: levels, metadata and associated images of a slide;
+ * {@code slidestream info --codecs}: which codec each compression uses and why.
+ */
 @Command(name = "info", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Print a slide's pyramid levels, pixel type, channels, resolution and associated images.",
-                "Example: slidestream info CMU-1.svs --json"})
+        description = {"Print a slide's pyramid levels, pixel type, channels, resolution and associated images,",
+                "or with --codecs which codec each compression uses (bundled native, system native or pure Java) and why.",
+                "Examples: slidestream info CMU-1.svs --json; slidestream info --codecs"})
 public final class InfoCommand implements Callable<Integer>, SlideCommand {
 
-    @Parameters(index = "0", paramLabel = "SLIDE", description = "Slide file (Aperio SVS, tiled TIFF/BigTIFF, OME-TIFF).")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "SLIDE", description = "Slide file (Aperio SVS, tiled TIFF/BigTIFF, OME-TIFF).")
     Path slide;
+
+    @Option(names = "--codecs", description = "Print which codec each compression uses in this run (library, version, file) "
+            + "and why; with --json as a list of objects (compression, codec, origin, location, reason).")
+    boolean codecs;
 
     @Option(names = "--json", description = "Print JSON (keys: format, width, height, levels, mpp, magnification, "
             + "pixelType, sizeC, sizeZ, channels, associated).")
@@ -43,6 +54,12 @@ public final class InfoCommand implements Callable<Integer>, SlideCommand {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        if (codecs) {
+            printCodecs(out);
+            if (slide == null) return Main.EXIT_OK;
+        } else if (slide == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "Missing required parameter: 'SLIDE' (or --codecs)");
+        }
         try (Slide s = Slide.open(slide, run.slideOptions())) {
             Map<String, Object> info = SlideDescription.of(s, properties);
             if (json) {
@@ -53,6 +70,21 @@ public final class InfoCommand implements Callable<Integer>, SlideCommand {
         }
         out.flush();
         return Main.EXIT_OK;
+    }
+
+    private void printCodecs(PrintWriter out) throws Exception {
+        List<Codecs.Choice> choices = Codecs.report(run.slideOptions().allowNatives());
+        if (json) {
+            out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(choices));
+            out.flush();
+            return;
+        }
+        for (Codecs.Choice c : choices) {
+            out.printf(Locale.ROOT, "%-24s %s (%s)%n", c.compression() + ":", c.codec(), c.origin());
+            out.printf(Locale.ROOT, "%-24s %s%n", "", c.location());
+            out.printf(Locale.ROOT, "%-24s %s%n", "", c.reason());
+        }
+        out.flush();
     }
 
     private void printText(PrintWriter out, Slide s) {

@@ -13,7 +13,7 @@ public final class RunOptions {
                     + "Default: a quarter of RAM, at most 80%% of the JVM heap.")
     String maxMemory;
 
-    @Option(names = "--no-natives", description = "Use only the pure-Java codecs, even where libjpeg-turbo or OpenJPEG is installed.")
+    @Option(names = "--no-natives", description = "Use only the pure-Java codecs, not the native libjpeg-turbo, OpenJPEG and libdeflate (bundled or installed).")
     boolean noNatives;
 
     private MemoryBudget budget;

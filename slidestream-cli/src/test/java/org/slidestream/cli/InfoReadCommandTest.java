@@ -72,6 +72,23 @@ class InfoReadCommandTest {
     }
 
     @Test
+    void infoCodecsSaysWhichCodecEachCompressionUsesAndWhy() throws Exception {
+        Cli r = Cli.run("info", "--codecs");
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.out()).contains("JPEG:").contains("JPEG 2000:").contains("Deflate (compression):").contains("zstd:");
+        if (System.getProperty("os.name").startsWith("Linux") && System.getProperty("os.arch").equals("amd64")) {
+            assertThat(r.out()).contains("libjpeg-turbo 3.").contains("OpenJPEG 2.").contains("(bundled)").contains("leptonica-");
+        }
+        JsonNode json = new ObjectMapper().readTree(Cli.run("info", "--codecs", "--json", "--no-natives").out());
+        assertThat(json).isNotEmpty().allSatisfy(c -> assertThat(c.has("origin") && c.has("reason") && c.has("location")).isTrue());
+        assertThat(json.get(0).get("codec").asText()).startsWith("JDK ImageIO");
+        assertThat(json.get(0).get("reason").asText()).isEqualTo("--no-natives");
+        Cli none = Cli.run("info");
+        assertThat(none.exitCode()).isEqualTo(2);
+        assertThat(none.err()).contains("SLIDE").contains("--codecs");
+    }
+
+    @Test
     void readWritesTheRegionTheApiReads() throws Exception {
         Path svs = SharedData.slide("cmu-1-small-region.svs");
         Path png = tmp.resolve("region.png");

@@ -42,8 +42,8 @@ final class JpegChecks {
         if (src.type().bytes() != 1 || (src.bands() != 1 && src.bands() != 3)) {
             throw new IllegalArgumentException("JPEG encodes 8-bit rasters of 1 or 3 bands, not " + src);
         }
-        if (src.width() < 1 || src.height() < 1 || src.width() > 65_535 || src.height() > 65_535) {
-            throw new IllegalArgumentException("JPEG images are 1 to 65535 pixels a side, not " + src.width() + "x" + src.height());
+        if (src.width() < 1 || src.height() < 1 || src.width() > LibJpegStream.MAX_DIMENSION || src.height() > LibJpegStream.MAX_DIMENSION) {
+            throw new IllegalArgumentException("JPEG images are 1 to 65500 pixels a side, not " + src.width() + "x" + src.height());
         }
         if (quality < 1 || quality > 100) {
             throw new IllegalArgumentException("JPEG quality must be 1 to 100, not " + quality);

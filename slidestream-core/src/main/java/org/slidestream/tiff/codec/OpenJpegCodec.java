@@ -3,15 +3,14 @@ package org.slidestream.tiff.codec;
 import com.sun.jna.Callback;
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
-import com.sun.jna.NativeLibrary;
 import com.sun.jna.Pointer;
 import java.util.ArrayList;
 import java.util.List;
 import org.slidestream.image.Raster;
 
 /**
- * JPEG 2000 with OpenJPEG 2.x through JNA (Debian {@code libopenjp2-7}), the decoder OpenSlide
- * uses. The codestream is handed over through a memory stream whose read, skip and seek callbacks
+ * JPEG 2000 with OpenJPEG 2.x through JNA (bundled, or Debian's {@code libopenjp2-7}), the decoder
+ * OpenSlide uses. The codestream is handed over through a memory stream whose read, skip and seek callbacks
  * copy from the Java array; the callbacks belong to a pooled session, which keeps them strongly
  * referenced for as long as OpenJPEG may call them.
  *
@@ -29,22 +28,27 @@ final class OpenJpegCodec implements Jpeg2000Codec {
     private static final int COMP_DX = 0, COMP_DY = 4, COMP_W = 8, COMP_H = 12, COMP_PREC = 24, COMP_SGND = 32, COMP_DATA = 48;
 
     private final Pool<Session> sessions = new Pool<>(Session::new, Session::close);
+    private final String version;
 
-    private OpenJpegCodec() {}
+    private OpenJpegCodec(String version) {
+        this.version = version;
+    }
 
-    /** Binds the library; throws when it is absent, not 2.x, or on a platform whose layout is not the one above. */
-    static OpenJpegCodec load() {
+    /** Binds the library; throws when it lacks OpenJPEG 2.x or is on a platform whose layout is not the one above. */
+    static OpenJpegCodec load(NativeLibraries.Loaded lib) {
         if (Native.POINTER_SIZE != 8 || Native.SIZE_T_SIZE != 8) {
             throw new UnsatisfiedLinkError("OpenJPEG binding needs a 64-bit platform");
         }
-        NativeLibrary lib = NativeLibraries.load("libopenjp2.so.7", "openjp2");
-        Native.register(Lib.class, lib);
+        Native.register(Lib.class, lib.library());
         String version = Lib.opj_version();
         if (version == null || !version.startsWith("2.")) {
             throw new UnsatisfiedLinkError("OpenJPEG " + version + " is not 2.x");
         }
-        return new OpenJpegCodec();
+        return new OpenJpegCodec(version);
     }
+
+    /** The library's version ("2.5.4"). */
+    String version() { return version; }
 
     @Override public String name() { return "openjpeg"; }
 

@@ -2,14 +2,13 @@ package org.slidestream.tiff.codec;
 
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
-import com.sun.jna.NativeLibrary;
 import com.sun.jna.NativeLong;
 import com.sun.jna.Pointer;
 import org.slidestream.image.Raster;
 
 /**
- * JPEG with libjpeg-turbo's TurboJPEG 2.x API through JNA (Debian {@code libturbojpeg0}), as
- * OpenSlide decodes. The stream's colour markers are set with {@link JpegStreams#withColour}
+ * JPEG with libjpeg-turbo's TurboJPEG 2.x API through JNA (Debian {@code libturbojpeg0}): the
+ * fallback where no libjpeg API can be loaded (it decodes whole images only). The stream's colour markers are set with {@link JpegStreams#withColour}
  * first, because libjpeg-turbo converts whatever its marker-based guess says is YCbCr.
  *
  * <p>Every size libjpeg-turbo will write is checked before the call: the header is parsed here
@@ -33,10 +32,9 @@ final class TurboJpegCodec implements JpegCodec {
 
     private TurboJpegCodec() {}
 
-    /** Binds the library; throws when it is absent or lacks the 2.x API. */
-    static TurboJpegCodec load() {
-        NativeLibrary lib = NativeLibraries.load("libturbojpeg.so.0", "turbojpeg");
-        Native.register(Lib.class, lib);
+    /** Binds the library; throws when it lacks the 2.x API. */
+    static TurboJpegCodec load(NativeLibraries.Loaded lib) {
+        Native.register(Lib.class, lib.library());
         TurboJpegCodec codec = new TurboJpegCodec();
         codec.sessions.giveBack(codec.sessions.borrow()); // a handle can be made: fail now, not on the first tile
         return codec;

@@ -11,6 +11,9 @@ import org.slidestream.testing.SharedData;
 /** The codec implementations by name, and synthetic test images. */
 final class CodecFixtures {
     static final String IMAGEIO = "imageio";
+    /** libjpeg-turbo's libjpeg API, bundled: what {@code Codecs.jpeg(true)} gives on linux-x86_64. */
+    static final String LIBJPEG = "libjpeg";
+    /** The system's libjpeg-turbo through the TurboJPEG API (Debian libturbojpeg0), a reference for the bundled one. */
     static final String TURBO = "libjpeg-turbo";
     static final String JAI = "jai-imageio";
     static final String OPENJPEG = "openjpeg";
@@ -21,9 +24,14 @@ final class CodecFixtures {
     static JpegCodec jpeg(String name) {
         return switch (name) {
             case IMAGEIO -> Codecs.jpeg(false);
+            case LIBJPEG -> {
+                JpegCodec codec = Codecs.jpeg(true);
+                if (!(codec instanceof LibJpegCodec)) fail("the bundled libjpeg-turbo did not load: " + Codecs.report(true).getFirst());
+                yield codec;
+            }
             case TURBO -> {
-                requireNative(Codecs.nativeJpegAvailable(), "libjpeg-turbo (Debian libturbojpeg0)");
-                yield Codecs.jpeg(true);
+                requireNative(SystemTurbo.CODEC != null, "libjpeg-turbo's TurboJPEG library (Debian libturbojpeg0)");
+                yield SystemTurbo.CODEC;
             }
             default -> throw new IllegalArgumentException(name);
         };
@@ -38,6 +46,12 @@ final class CodecFixtures {
             }
             default -> throw new IllegalArgumentException(name);
         };
+    }
+
+    /** The system's TurboJPEG library, bound once. */
+    private static final class SystemTurbo {
+        static final JpegCodec CODEC = Codecs.tryLoad("TurboJPEG",
+                () -> TurboJpegCodec.load(NativeLibraries.system("libturbojpeg.so.0", "turbojpeg")), "none");
     }
 
     private static void requireNative(boolean available, String library) {

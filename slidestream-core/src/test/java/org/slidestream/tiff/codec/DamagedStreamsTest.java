@@ -37,7 +37,7 @@ class DamagedStreamsTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {CodecFixtures.IMAGEIO, CodecFixtures.TURBO})
+    @ValueSource(strings = {CodecFixtures.IMAGEIO, CodecFixtures.TURBO, CodecFixtures.LIBJPEG})
     void damagedJpeg(String name) {
         JpegCodec codec = CodecFixtures.jpeg(name);
         Raster src = CodecFixtures.image(240, 240, 3, 3);
@@ -60,7 +60,7 @@ class DamagedStreamsTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {CodecFixtures.IMAGEIO, CodecFixtures.TURBO})
+    @ValueSource(strings = {CodecFixtures.IMAGEIO, CodecFixtures.TURBO, CodecFixtures.LIBJPEG})
     void sizesAreCheckedBeforeDecoding(String name) {
         JpegCodec codec = CodecFixtures.jpeg(name);
         byte[] jpeg = codec.encode(CodecFixtures.image(64, 48, 3, 1), 85, ChromaSubsampling.S420);

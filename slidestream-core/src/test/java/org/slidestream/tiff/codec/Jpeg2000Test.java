@@ -87,7 +87,12 @@ class Jpeg2000Test {
             Raster r = slide().newTileRaster();
             codec.decode(t.data(), JpegColour.RGB, r);
             PixelDiff d = PixelDiff.of(r, t.reference()).assertWithinCodecTolerance(name + " tile " + t.index());
-            if (name.equals(CodecFixtures.OPENJPEG)) d.assertExact("OpenJPEG is what OpenSlide uses; tile " + t.index());
+            if (name.equals(CodecFixtures.OPENJPEG)) {
+                // OpenSlide uses the system's OpenJPEG (2.5.0 on Debian 12); the bundled 2.5.4 rounds a
+                // handful of samples of a tile one level apart.
+                assertThat(d.max()).as("OpenJPEG against OpenSlide's OpenJPEG, tile %d: %s", t.index(), d).isLessThanOrEqualTo(1);
+                assertThat(d.worstBandMean()).as("tile %d: %s", t.index(), d).isLessThan(0.001);
+            }
         }
     }
 

@@ -77,7 +77,7 @@ class JpegEncodeTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {CodecFixtures.IMAGEIO, CodecFixtures.TURBO})
+    @ValueSource(strings = {CodecFixtures.IMAGEIO, CodecFixtures.TURBO, CodecFixtures.LIBJPEG})
     void encodedStreamsDecodeInPilAndInOurDecoders(String name) {
         JpegCodec encoder = CodecFixtures.jpeg(name);
         List<Case> cases = new ArrayList<>();
@@ -109,7 +109,7 @@ class JpegEncodeTest {
                 PixelDiff err = PixelDiff.of(ref, c.source());
                 assertThat(err.worstBandMean()).as("%s: quality 90 error %s", what, err).isLessThan(2.0);
             }
-            for (String decoder : new String[] {CodecFixtures.IMAGEIO, CodecFixtures.TURBO}) {
+            for (String decoder : new String[] {CodecFixtures.IMAGEIO, CodecFixtures.TURBO, CodecFixtures.LIBJPEG}) {
                 PixelDiff.of(decode(CodecFixtures.jpeg(decoder), c.jpeg(), JpegColour.YCBCR), ref)
                         .assertWithinCodecTolerance(what + ", decoded by " + decoder + " against PIL");
             }
@@ -165,7 +165,7 @@ class JpegEncodeTest {
                 dir.resolve("pil-progressive.jpg"));
         List<Raster> pil = pilDecode(files, false);
         List<Raster> pilRaw = pilDecode(files, true);
-        for (String name : new String[] {CodecFixtures.IMAGEIO, CodecFixtures.TURBO}) {
+        for (String name : new String[] {CodecFixtures.IMAGEIO, CodecFixtures.TURBO, CodecFixtures.LIBJPEG}) {
             JpegCodec codec = CodecFixtures.jpeg(name);
             for (int i = 0; i < files.size(); i++) {
                 byte[] jpeg = readAll(files.get(i));

@@ -35,7 +35,7 @@ class JpegSlideTilesTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {CodecFixtures.IMAGEIO, CodecFixtures.TURBO})
+    @ValueSource(strings = {CodecFixtures.IMAGEIO, CodecFixtures.TURBO, CodecFixtures.LIBJPEG})
     void aperioTilesMatchOpenSlide(String name) {
         JpegCodec codec = CodecFixtures.jpeg(name);
         for (SlideTiles.Tile t : slide.tiles()) {
@@ -48,7 +48,7 @@ class JpegSlideTilesTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {CodecFixtures.IMAGEIO, CodecFixtures.TURBO})
+    @ValueSource(strings = {CodecFixtures.IMAGEIO, CodecFixtures.TURBO, CodecFixtures.LIBJPEG})
     void theColourArgumentIsEnoughWithoutTheMarker(String name) {
         JpegCodec codec = CodecFixtures.jpeg(name);
         for (SlideTiles.Tile t : slide.tiles()) {
@@ -60,7 +60,7 @@ class JpegSlideTilesTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {CodecFixtures.IMAGEIO, CodecFixtures.TURBO})
+    @ValueSource(strings = {CodecFixtures.IMAGEIO, CodecFixtures.TURBO, CodecFixtures.LIBJPEG})
     void decodingAsYCbCrWouldBeWrong(String name) {
         // Guards the test itself: the colour space matters for these tiles.
         SlideTiles.Tile t = slide.tiles().get(4);
@@ -81,7 +81,7 @@ class JpegSlideTilesTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {CodecFixtures.IMAGEIO, CodecFixtures.TURBO})
+    @ValueSource(strings = {CodecFixtures.IMAGEIO, CodecFixtures.TURBO, CodecFixtures.LIBJPEG})
     void decodesIntoTheTopLeftOfALargerRaster(String name) {
         JpegCodec codec = CodecFixtures.jpeg(name);
         SlideTiles.Tile t = slide.tiles().get(5);
@@ -96,7 +96,7 @@ class JpegSlideTilesTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {CodecFixtures.IMAGEIO, CodecFixtures.TURBO})
+    @ValueSource(strings = {CodecFixtures.IMAGEIO, CodecFixtures.TURBO, CodecFixtures.LIBJPEG})
     void concurrentDecodesGiveTheSamePixels(String name) throws Exception {
         JpegCodec codec = CodecFixtures.jpeg(name);
         List<byte[]> streams = new ArrayList<>();
