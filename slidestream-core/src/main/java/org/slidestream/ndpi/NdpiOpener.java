@@ -98,7 +98,7 @@ public final class NdpiOpener implements SlideOpener {
         Map<String, String> props = new TreeMap<>();
         TiffFormats.tiffProperties(first, props);
         props.put("openslide.vendor", "hamamatsu");
-        Double mppX = centimetreMpp(first, 282), mppY = centimetreMpp(first, 283);
+        Double mppX = TiffFormats.centimetreMpp(first, 282), mppY = TiffFormats.centimetreMpp(first, 283);
         if (mppX != null) props.put("openslide.mpp-x", TiffFormats.number(mppX));
         if (mppY != null) props.put("openslide.mpp-y", TiffFormats.number(mppY));
         double lens = first.doubleValue(SOURCE_LENS, Double.NaN);
@@ -193,12 +193,6 @@ public final class NdpiOpener implements SlideOpener {
         return new ArrayList<>(byWidth.descendingMap().values());
     }
 
-    /** Micrometres per pixel from a resolution tag, only in centimetres (as OpenSlide reads NDPI). */
-    private static Double centimetreMpp(Ifd ifd, int tag) {
-        if (!ifd.has(tag) || ifd.longValue(296, 2) != 3) return null;
-        double res = ifd.doubleValue(tag, 0);
-        return res > 0 && Double.isFinite(res) ? 10_000 / res : null;
-    }
 
     /** {@code hamamatsu.KEY} for each {@code KEY=VALUE} line (CR LF separated) of the property map. */
     static Map<String, String> propertyMap(String map) {

@@ -32,6 +32,17 @@ public final class TiffFormats {
         }
     }
 
+    /** The raw values of {@code tag} in the first IFD of a TIFF file (an XMP packet), or null. */
+    public static byte[] firstIfdBytes(Path path, byte[] header, int tag) {
+        if (!TiffFile.isTiff(header)) return null;
+        try (TiffFile f = TiffFile.openFirst(path)) {
+            Ifd first = f.ifds().get(0);
+            return first.has(tag) && first.count(tag) <= (1 << 24) ? first.bytes(tag) : null;
+        } catch (SlideException e) {
+            return null;
+        }
+    }
+
     /** The image of an IFD (its tiles or strips) as a grid, checked when made. */
     public static TileGrid image(Ifd ifd) {
         return TiffImage.of(ifd);
@@ -106,6 +117,13 @@ public final class TiffFormats {
         };
         if (Double.isNaN(mpp) || (unit == 2 && mpp > 100)) return null;
         return mpp;
+    }
+
+    /** Micrometres per pixel from a resolution tag, only in centimetres (as OpenSlide reads NDPI and SCN). */
+    public static Double centimetreMpp(Ifd ifd, int tag) {
+        if (!ifd.has(tag) || ifd.longValue(Tag.RESOLUTION_UNIT, 2) != 3) return null;
+        double res = ifd.doubleValue(tag, 0);
+        return res > 0 && Double.isFinite(res) ? 10_000 / res : null;
     }
 
     /** Channel names of a TIFF image of {@code bands} samples. */
