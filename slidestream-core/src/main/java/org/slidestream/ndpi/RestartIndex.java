@@ -46,6 +46,10 @@ final class RestartIndex {
      */
     RestartIndex(Bytes file, long dataStart, long dataEnd, int count, long[] recorded) {
         if (count < 1 || dataEnd <= dataStart) throw new DamagedStreamException("empty JPEG data (" + count + " intervals, " + (dataEnd - dataStart) + " bytes)");
+        // every interval but the last ends with a 2-byte marker: more than that cannot be real (and would be a huge index)
+        if (count - 1 > (dataEnd - dataStart) / 2) {
+            throw new DamagedStreamException(count + " restart intervals cannot fit in " + (dataEnd - dataStart) + " bytes of JPEG data");
+        }
         this.file = file;
         this.dataEnd = dataEnd;
         this.count = count;

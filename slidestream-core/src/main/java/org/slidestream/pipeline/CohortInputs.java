@@ -25,7 +25,7 @@ public final class CohortInputs {
     /** File endings taken as slides when a folder is searched. */
     public static final List<String> SLIDE_ENDINGS = List.of(
             ".ome.tif", ".ome.tiff", ".ome.btf", ".svs", ".tif", ".tiff", ".btf", ".ndpi", ".vms", ".vmu",
-            ".scn", ".mrxs", ".svslide", ".bif", ".npy");
+            ".scn", ".mrxs", ".svslide", ".bif", ".qptiff", ".npy");
     private static final Set<String> MANIFEST_ENDINGS = Set.of(".csv", ".xlsx");
 
     private CohortInputs() {}

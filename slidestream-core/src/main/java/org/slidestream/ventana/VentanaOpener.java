@@ -109,7 +109,15 @@ public final class VentanaOpener implements SlideOpener {
                 if (!stored.isEmpty() && (g.tileWidth() != stored.get(0).tileWidth() || g.tileHeight() != stored.get(0).tileHeight())) {
                     throw new CorruptSlideException(path, "levels of different tile sizes");
                 }
-                if (level == 0 && ifd.has(XMP)) layout = encodeInfo(path, new String(ifd.bytes(XMP), StandardCharsets.UTF_8), g.tileWidth(), g.tileHeight());
+                if (level == 0 && ifd.has(XMP)) {
+                    layout = encodeInfo(path, new String(ifd.bytes(XMP), StandardCharsets.UTF_8), g.tileWidth(), g.tileHeight());
+                    for (Area a : layout.areas()) {
+                        if ((long) a.startCol() + a.across() > g.tilesAcross() || (long) a.startRow() + a.down() > g.tilesDown()) {
+                            throw new CorruptSlideException(path, "EncodeInfo: an area of " + a.across() + "x" + a.down() + " tiles at tile "
+                                    + a.startCol() + "," + a.startRow() + " lies outside level 0's " + g.tilesAcross() + "x" + g.tilesDown() + " tiles");
+                        }
+                    }
+                }
                 stored.add(g);
                 downsamples.add(mag0 / mag);
             } else if (d.equals("Label Image") || d.equals("Label_Image") || d.equals("Thumbnail")) {

@@ -33,13 +33,18 @@ import org.slidestream.tiff.codec.Codecs;
  * padded to whole tiles, tiles outside the scanned area left out, the label as a base64 JPEG in the
  * XML and the macro as a stripped directory) from the shared H&E slide, read by us and OpenSlide.
  */
-class PhilipsSlideTest {
+public class PhilipsSlideTest {
     @TempDir static Path dir;
     static Path tiff;
 
     @BeforeAll
     static void write() {
-        tiff = dir.resolve("philips.tiff");
+        tiff = write(dir);
+    }
+
+    /** Writes {@code philips.tiff} into {@code folder} from the shared H&E slide (also the fuzzer's seed). */
+    public static Path write(Path folder) {
+        Path tiff = folder.resolve("philips.tiff");
         try (Slide s = Slide.open(SharedData.slide("cmu-1-small-region.svs")); TiffBuilder b = TiffBuilder.create(tiff, OffsetLayout.CLASSIC)) {
             List<TiffBuilder.Dir> dirs = new ArrayList<>();
             StringBuilder reps = new StringBuilder();
@@ -82,6 +87,7 @@ class PhilipsSlideTest {
                     .ascii(270, "Macro").longs(273, at).shorts(277, 3).longs(278, macro.height()).longs(279, jpeg.length).shorts(530, 2, 2)
                     .ascii(305, "Philips DP v1.0"));
         }
+        return tiff;
     }
 
     @Test

@@ -36,7 +36,7 @@ import org.slidestream.tiff.codec.ChromaSubsampling;
  * ImageDescription, a macro image covering the glass and two regions of the main image, each a
  * pyramid of directories) from the shared H&E slide, read by us and by OpenSlide 3.4.1.
  */
-class ScnSlideTest {
+public class ScnSlideTest {
     @TempDir static Path dir;
     static Path scn;
 
@@ -49,7 +49,12 @@ class ScnSlideTest {
 
     @BeforeAll
     static void write() {
-        scn = dir.resolve("two-regions.scn");
+        scn = write(dir);
+    }
+
+    /** Writes {@code two-regions.scn} into {@code folder} from the shared H&E slide (also the fuzzer's seed). */
+    public static Path write(Path folder) {
+        Path scn = folder.resolve("two-regions.scn");
         try (Slide s = Slide.open(SharedData.slide("cmu-1-small-region.svs")); TiffBuilder b = TiffBuilder.create(scn, OffsetLayout.BIG)) {
             JpegTiles tiles = new JpegTiles(256, 85, ChromaSubsampling.S420);
             // region A: 1200 x 896 from (100, 100) at (250, 300) um; region B: 896 x 1008 from (1000, 1800) at (1800, 700) um
@@ -82,6 +87,7 @@ class ScnSlideTest {
             dirs.get(0).ascii(270, xml);
             for (TiffBuilder.Dir d : dirs) b.write(d);
         }
+        return scn;
     }
 
     private static String image(String name, long ox, long oy, long w, long h, String dims) {

@@ -39,7 +39,7 @@ import org.slidestream.tiff.codec.Codecs;
  * and a thumbnail), read by us and OpenSlide 3.4.1; and the same tiles with DP 200's numbering and
  * LEFT/DOWN joints, which OpenSlide 3.4.1 refuses and we read as the same image.
  */
-class VentanaSlideTest {
+public class VentanaSlideTest {
     static final int TILE = 256, OVERLAP = 16, ADVANCE = TILE - OVERLAP, ACROSS = 9, DOWN = 12;
     @TempDir static Path dir;
     static Path bif;
@@ -47,12 +47,17 @@ class VentanaSlideTest {
 
     @BeforeAll
     static void write() {
-        bif = dir.resolve("iscan.bif");
-        dp200 = dir.resolve("dp200.bif");
+        bif = write(dir, false);
+        dp200 = write(dir, true);
+    }
+
+    /** Writes {@code iscan.bif} or {@code dp200.bif} into {@code folder} from the shared H&E slide (also the fuzzer's seeds). */
+    public static Path write(Path folder, boolean dp200) {
+        Path out = folder.resolve(dp200 ? "dp200.bif" : "iscan.bif");
         try (Slide s = Slide.open(SharedData.slide("cmu-1-small-region.svs"))) {
-            write(s, bif, false);
-            write(s, dp200, true);
+            write(s, out, dp200);
         }
+        return out;
     }
 
     /** The stored tiles of a level: each holds {@code d x d} camera tiles, each downsampled by d. */
