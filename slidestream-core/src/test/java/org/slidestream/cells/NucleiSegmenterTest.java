@@ -22,7 +22,7 @@ import org.slidestream.tiff.writer.TiffWriter;
 import org.slidestream.tiff.writer.WriteContext;
 import org.slidestream.tiff.writer.WriteMetadata;
 
-class NucleiSegmenterTest {
+public class NucleiSegmenterTest {
     @TempDir static Path dir;
     static ExecutorService pool;
 
@@ -63,7 +63,7 @@ class NucleiSegmenterTest {
     }
 
     /** The same steps in scikit-image on the whole image, and the F1 of objects matched at IoU > 0.5. */
-    static final String REFERENCE = """
+    public static final String REFERENCE = """
             import sys, numpy as np, tifffile
             from scipy import ndimage as ndi
             from skimage.filters import gaussian, threshold_otsu
