@@ -85,7 +85,7 @@ class RunCommandTest {
         assertThat(r.code()).isEqualTo(Main.EXIT_USAGE);
         assertThat(r.err().strip()).isEqualTo("slidestream run: " + job + ":5:19: step 'patch': option 'size' expects a whole number, not 'big'");
         Files.writeString(job, "inputs: [a.svs]\noutput: out\nsteps: [tisue]\n");
-        assertThat(run("run", job.toString()).err()).contains(":3:9: unknown step 'tisue' (did you mean 'tissue'?) (known: describe, features, mask, normalize, patch, tissue)");
+        assertThat(run("run", job.toString()).err()).contains(":3:9: unknown step 'tisue' (did you mean 'tissue'?) (known: describe, features, mask, normalize, patch, quantify, tissue)");
     }
 
     @Test
