@@ -42,23 +42,49 @@
     return q;
   }
 
+  // Adding a tiled image is asynchronous: each request carries its key's generation, and an image that
+  // arrives after a newer request for the same key (a layer toggled twice quickly) is dropped at once.
+  const generation = {};
+  let pending = 0, failedTiles = 0, viewRestored = false;
+
   function show(layer, channel) {
     const key = keyOf(layer, channel);
     hide(key);
     const s = settings[key], ls = settings[layer.id];
     if (!ls.visible || (channel && !s.visible)) return;
     const additive = layer.channels.length > 0 && (layer.kind !== 'image' || Object.keys(drawn).some(k => k.startsWith(layer.id + ':')));
-    const options = {
+    const mine = generation[key];
+    pending++;
+    viewer.addTiledImage({
       tileSource: tileSource(layer, queryOf(layer, channel)), opacity: ls.opacity,
       compositeOperation: additive ? 'lighter' : undefined,
       index: layer.kind === 'image' && !additive ? 0 : undefined,
-      success: e => { drawn[key] = e.item; }
-    };
-    viewer.addTiledImage(options);
+      success: e => {
+        pending--;
+        if (generation[key] !== mine) { viewer.world.removeItem(e.item); return; }
+        drawn[key] = e.item;
+        if (!viewRestored) { viewRestored = true; restoreView(); updateScale(); updateLink(); }
+      },
+      error: e => { pending--; note(layer.title + ': ' + (e.message || 'cannot be shown')); }
+    });
   }
 
   function hide(key) {
+    generation[key] = (generation[key] || 0) + 1;
     if (drawn[key]) { viewer.world.removeItem(drawn[key]); delete drawn[key]; }
+  }
+
+  function note(text) {
+    document.getElementById('notes').append(el('div', { className: 'note' }, text));
+  }
+
+  // The view a link names (x, y: its centre in level-0 pixels; w: its width), applied once the first
+  // image is in the world and the viewer has gone to its home view (addTiledImage never raises 'open').
+  function restoreView() {
+    if (state.x === undefined || !(Number(state.w) > 0)) return;
+    const size = viewer.viewport.getContainerSize(), w = Number(state.w), h = w * size.y / size.x;
+    const item = viewer.world.getItemAt(0);
+    viewer.viewport.fitBounds(item.imageToViewportRectangle(Number(state.x) - w / 2, Number(state.y) - h / 2, w, h), true);
   }
 
   function redraw(layer) {
@@ -171,7 +197,7 @@
     if (d.figures.length) figs.append(el('h2', {}, 'Figures'));
     for (const f of d.figures) figs.append(el('div', {}, f.name), el('a', { href: f.url, target: '_blank' }, el('img', { src: f.url, alt: f.name })));
     const notes = document.getElementById('notes');
-    for (const n of d.notes || []) notes.append(el('div', { className: 'note' }, n));
+    for (const n of d.notes || []) note(n);
     if (d.error) { notes.append(el('div', { className: 'note', id: 'error' }, d.error)); return; }
     document.getElementById('info').append(el('div', {}, d.width + ' x ' + d.height + ' px, ' + d.format + ', ' + d.pixelType
       + (d.mpp ? ', ' + d.mpp.toFixed(4) + ' µm/px' : '') + (d.magnification ? ', ' + d.magnification + 'x' : '')));
@@ -184,12 +210,8 @@
     const layers = document.getElementById('layers');
     for (const layer of d.layers) layers.append(layerControls(layer));
     for (const layer of d.layers) redraw(layer);
-    viewer.addOnceHandler('open', () => {
-      if (state.x !== undefined) {
-        const w = Number(state.w), h = w * viewer.viewport.getContainerSize().y / viewer.viewport.getContainerSize().x;
-        viewer.viewport.fitBounds(viewer.world.getItemAt(0).imageToViewportRectangle(Number(state.x) - w / 2, Number(state.y) - h / 2, w, h), true);
-      }
-      updateScale(); updateLink();
+    viewer.addHandler('tile-load-failed', e => {
+      if (failedTiles++ === 0) note('some tiles could not be loaded: ' + (e.message || 'no answer from the server'));
     });
     viewer.addHandler('animation', updateScale);
     viewer.addHandler('animation-finish', () => { updateScale(); updateLink(); });
@@ -202,5 +224,9 @@
       }
     });
     window.slidestreamViewer = viewer;
+    // for scripts and tests: whether every layer asked for is in the world, its tiles loaded and drawn
+    window.slidestreamIdle = () => pending === 0 && !viewer.imageLoader.jobsInProgress && !viewer.world.needsDraw()
+      && [...Array(viewer.world.getItemCount()).keys()].every(i => viewer.world.getItemAt(i).getFullyLoaded());
+    window.slidestreamFailedTiles = () => failedTiles;
   });
 })();
