@@ -8,9 +8,9 @@ import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.RequestLog;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slidestream.view.content.ViewContent;
+import org.slidestream.view.http.ErrorAnswers;
 import org.slidestream.view.http.ViewHandler;
 
 /**
@@ -46,18 +46,16 @@ public final class ViewServer implements AutoCloseable {
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
-        // every path reaches the handler, which decodes it strictly and answers 404 to anything that is
-        // not one of its addresses (Jetty would answer 400 to some, such as encoded slashes)
+        // every path Jetty can read reaches the handler, which decodes it strictly and answers 404 to
+        // anything that is not one of its addresses (Jetty would answer 400 to some, such as encoded
+        // slashes); what Jetty cannot read at all is answered by ErrorAnswers, also as a 404
         http.setUriCompliance(UriCompliance.UNSAFE);
         ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
         connector.setHost(bind);
         connector.setPort(port);
         server.addConnector(connector);
         server.setHandler(new ViewHandler(content));
-        ErrorHandler errors = new ErrorHandler();
-        errors.setShowStacks(false);
-        errors.setShowCauses(false);
-        server.setErrorHandler(errors);
+        server.setErrorHandler(new ErrorAnswers());
         if (requestLog != null) server.setRequestLog(requestLog);
         server.setStopTimeout(2000);
         try {
