@@ -301,6 +301,35 @@ final class TiffImage implements TileGrid {
         }
     }
 
+    /**
+     * Decodes only {@code part} of JPEG tile (tx, ty) (tile pixels), reduced {@code scale} times (1,
+     * 2, 4 or 8; {@code part}'s origin a multiple of it), into {@code dest} at {@code (dx, dy)}: the
+     * JPEG decoder skips the blocks outside the part and reduces in the DCT domain. Returns false,
+     * having decoded nothing, when this image's tiles are not decoded that way (not JPEG, separate
+     * planes, a palette or extra samples, a tile not stored, a part outside the stored JPEG).
+     *
+     * @throws CorruptSlideException when the tile's data is damaged
+     */
+    public boolean decodeTilePart(int tx, int ty, Region part, int scale, JpegCodec jpeg, Raster dest, int dx, int dy) {
+        if (compression != Compression.JPEG || (planar != 1 && samples != 1) || palette != null || bands != samples
+                || type != PixelType.UINT8 || dest.bands() != samples) {
+            return false;
+        }
+        int index = ty * tilesAcross + tx;
+        if (counts[index] == 0) return false;
+        String what = (tiled ? "tile " : "strip ") + index + " of IFD " + ifd.index();
+        try {
+            byte[] stream = JpegStreams.withTables(jpegTables, ifd.file().readBytes(offsets[index], counts[index], what));
+            JpegStreams.Header h = JpegStreams.header(stream);
+            if (part.right() > h.width() || part.bottom() > h.height() || part.x() % scale != 0 || part.y() % scale != 0) return false;
+            Region scaled = new Region(part.x() / scale, part.y() / scale, Math.ceilDiv(part.width(), scale), Math.ceilDiv(part.height(), scale));
+            jpeg.decode(stream, samples == 3 ? jpegColour() : JpegColour.RGB, scale, scaled, dest, dx, dy);
+            return true;
+        } catch (CodecException | IllegalArgumentException | IllegalStateException | IndexOutOfBoundsException e) {
+            throw new CorruptSlideException(path, what + ": " + e.getMessage(), e);
+        }
+    }
+
     private Raster decodeBlock(int block, int blockSamples, JpegCodec jpeg, Jpeg2000Codec jpeg2000, String what) {
         long offset = offsets[block], count = counts[block];
         if (count == 0) return null;

@@ -150,7 +150,7 @@ public final class Codecs {
             return new Attempt<>(codec, new Choice("JPEG", "libjpeg-turbo" + (version == null ? "" : " " + version) + " (libjpeg API)",
                     lib.origin().label(), lib.file(), origin(lib)));
         } catch (LinkageError | RuntimeException e) {
-            failures.append("libjpeg API: ").append(e.getMessage());
+            failures.append("libjpeg API: ").append(brief(e));
         }
         try {
             lib = NativeLibraries.system("libturbojpeg.so.0", "turbojpeg");
@@ -158,7 +158,7 @@ public final class Codecs {
             return new Attempt<>(codec, new Choice("JPEG", "libjpeg-turbo (TurboJPEG API; whole tiles only)", "system", lib.file(),
                     "no libjpeg-turbo with the libjpeg API could be loaded (" + failures + ")"));
         } catch (LinkageError | RuntimeException e) {
-            failures.append("; TurboJPEG: ").append(e.getMessage());
+            failures.append("; TurboJPEG: ").append(brief(e));
         }
         LOG.debug("JPEG: no native library usable ({}); using {}", failures, fallback);
         return new Attempt<>(null, new Choice("JPEG", "JDK ImageIO (libjpeg 6b inside the JDK)", "pure Java",
@@ -173,7 +173,7 @@ public final class Codecs {
         } catch (LinkageError | RuntimeException e) {
             LOG.debug("OpenJPEG not usable ({}); using jai-imageio", e.toString());
             return new Attempt<>(null, new Choice("JPEG 2000", "jai-imageio (JJ2000)", "pure Java", jarOf(JaiJpeg2000Codec.class),
-                    "no native OpenJPEG for " + PLATFORM + ": " + e.getMessage()));
+                    "no native OpenJPEG for " + PLATFORM + ": " + brief(e)));
         }
     }
 
@@ -185,7 +185,7 @@ public final class Codecs {
         } catch (LinkageError | RuntimeException e) {
             LOG.debug("libdeflate not usable ({}); using java.util.zip", e.toString());
             return new Attempt<>(null, new Choice("Deflate (compression)", "java.util.zip", "pure Java", "the JDK",
-                    "no native libdeflate for " + PLATFORM + ": " + e.getMessage()));
+                    "no native libdeflate for " + PLATFORM + ": " + brief(e)));
         }
     }
 
@@ -199,6 +199,17 @@ public final class Codecs {
             case "macosx-arm64" -> "native/osx-aarch64/libjlibdeflate.dylib";
             default -> null;
         };
+    }
+
+    /**
+     * The first two lines of a loading error, at most 200 characters: JNA's "Unable to load library"
+     * messages go on with every folder and jar it searched.
+     */
+    static String brief(Throwable e) {
+        String m = String.valueOf(e.getMessage());
+        String[] lines = m.split("\n");
+        String s = lines.length > 1 ? lines[0].strip() + " " + lines[1].strip() : m.strip();
+        return s.length() <= 200 ? s : s.substring(0, 197) + "...";
     }
 
     private static String origin(NativeLibraries.Loaded lib) {

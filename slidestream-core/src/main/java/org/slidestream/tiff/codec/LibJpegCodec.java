@@ -180,6 +180,7 @@ final class LibJpegCodec implements JpegCodec {
         private Memory cinfo;
         private final Memory scratch = new Memory(16);
         private Memory input, output, rows;
+        private long[] addresses = new long[0];
         private String warning;
         // Strong reference: libjpeg holds this function pointer for the session's life.
         private final OutputMessage onWarning = c -> {
@@ -197,11 +198,13 @@ final class LibJpegCodec implements JpegCodec {
         }
 
         void decode(LibJpegStream.Frame f, JpegColour colour, int reduction, Region region, Raster dest, int dx, int dy) {
-            byte[] stream = f.stream();
-            input = NativeLibraries.atLeast(input, stream.length);
-            input.write(0, stream, 0, stream.length);
+            int length = f.length(), data = f.dataEnd() - f.dataStart();
+            input = NativeLibraries.atLeast(input, length);
+            input.write(0, f.header(), 0, f.header().length);
+            input.write(f.header().length, f.data(), f.dataStart(), data);
+            input.write(f.header().length + data, LibJpegStream.Frame.EOI, 0, 2);
             resetWarnings();
-            Lib.jpeg_mem_src(dinfo, input, new NativeLong(stream.length));
+            Lib.jpeg_mem_src(dinfo, input, new NativeLong(length));
             try {
                 if (Lib.jpeg_read_header(dinfo, 1) != JPEG_HEADER_OK) throw new CodecException("libjpeg found no image in the JPEG stream");
                 int bands = dest.bands();
@@ -255,12 +258,14 @@ final class LibJpegCodec implements JpegCodec {
             output = NativeLibraries.atLeast(output, rowBytes * count);
             rows = NativeLibraries.atLeast(rows, 8L * count);
             long base = Pointer.nativeValue(output);
-            long[] addresses = new long[count];
+            if (addresses.length < count) addresses = new long[count];
             for (int k = 0; k < count; k++) addresses[k] = base + k * rowBytes;
             rows.write(0, addresses, 0, count);
+            long rowArray = Pointer.nativeValue(rows);
             int done = 0;
             while (done < count) {
-                int n = Lib.jpeg_read_scanlines(dinfo, rows.share(8L * done), count - done);
+                // Raw addresses, not Pointer objects: libjpeg returns one iMCU row or less per call.
+                int n = Lib.jpeg_read_scanlines(dinfo, rowArray + 8L * done, count - done);
                 if (n <= 0) throw new CodecException("libjpeg returned no rows at row " + done);
                 done += n;
             }
@@ -314,12 +319,13 @@ final class LibJpegCodec implements JpegCodec {
                 Lib.jpeg_start_compress(cinfo, 1);
                 rows = NativeLibraries.atLeast(rows, 8L * h);
                 long base = Pointer.nativeValue(input);
-                long[] addresses = new long[h];
+                if (addresses.length < h) addresses = new long[h];
                 for (int y = 0; y < h; y++) addresses[y] = base + (long) y * w * bands;
                 rows.write(0, addresses, 0, h);
+                long rowArray = Pointer.nativeValue(rows);
                 while (cinfo.getInt(C_NEXT_SCANLINE) < h) {
                     int next = cinfo.getInt(C_NEXT_SCANLINE);
-                    if (Lib.jpeg_write_scanlines(cinfo, rows.share(8L * next), h - next) <= 0) {
+                    if (Lib.jpeg_write_scanlines(cinfo, rowArray + 8L * next, h - next) <= 0) {
                         throw new CodecException("libjpeg accepted no rows at row " + next);
                     }
                 }
@@ -396,7 +402,7 @@ final class LibJpegCodec implements JpegCodec {
 
         static native int jpeg_skip_scanlines(Pointer cinfo, int lines);
 
-        static native int jpeg_read_scanlines(Pointer cinfo, Pointer rows, int maxLines);
+        static native int jpeg_read_scanlines(Pointer cinfo, long rows, int maxLines);
 
         static native void jpeg_abort_decompress(Pointer cinfo);
 
@@ -410,7 +416,7 @@ final class LibJpegCodec implements JpegCodec {
 
         static native void jpeg_start_compress(Pointer cinfo, int writeAllTables);
 
-        static native int jpeg_write_scanlines(Pointer cinfo, Pointer rows, int lines);
+        static native int jpeg_write_scanlines(Pointer cinfo, long rows, int lines);
 
         static native void jpeg_finish_compress(Pointer cinfo);
 

@@ -1,7 +1,5 @@
 package org.slidestream.tiff.codec;
 
-import java.io.ByteArrayOutputStream;
-
 /**
  * A JPEG stream rewritten for libjpeg's own API, so that libjpeg never reaches its fatal-error
  * handler. libjpeg reports a fatal error by calling {@code error_exit}, which must not return (C
@@ -28,11 +26,30 @@ import java.io.ByteArrayOutputStream;
  * decoder, which accepts or rejects them on its own.
  */
 final class LibJpegStream {
+    private static final java.lang.invoke.VarHandle LONGS =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
     static final int MAX_DIMENSION = 65_500; // JPEG_MAX_DIMENSION in libjpeg
     private static final int MAX_BLOCKS_IN_MCU = 10;
 
-    /** The rebuilt stream and the frame's geometry. */
-    record Frame(byte[] stream, int width, int height, int components, int maxH, int maxV) {
+    /**
+     * The rebuilt stream, in three parts that the decoder copies one after the other into native
+     * memory (so that the entropy-coded data, most of a tile, is copied once): {@code header} (SOI to
+     * the scan header's end), {@code data[dataStart, dataEnd)}, then EOI; and the frame's geometry.
+     */
+    record Frame(byte[] header, byte[] data, int dataStart, int dataEnd, int width, int height, int components, int maxH, int maxV) {
+        static final byte[] EOI = {(byte) 0xFF, (byte) 0xD9};
+
+        int length() { return header.length + (dataEnd - dataStart) + EOI.length; }
+
+        /** The whole rebuilt stream as one array. */
+        byte[] stream() {
+            byte[] out = new byte[length()];
+            System.arraycopy(header, 0, out, 0, header.length);
+            System.arraycopy(data, dataStart, out, header.length, dataEnd - dataStart);
+            System.arraycopy(EOI, 0, out, out.length - 2, 2);
+            return out;
+        }
+
         /** Pixels of an iMCU (the unit libjpeg crops and skips by) across and down. */
         int mcuWidth() { return components == 1 ? 8 : 8 * maxH; }
 
@@ -186,58 +203,75 @@ final class LibJpegStream {
             int spectral = p + 1 + 2 * n;
             if (u8(spectral) != 0 || u8(spectral + 1) != 63 || u8(spectral + 2) != 0) return null;
             int dataEnd = entropyEnd(end);
-            ByteArrayOutputStream out = new ByteArrayOutputStream(dataEnd - end + 1024);
-            out.write(0xFF);
-            out.write(0xD8);
-            boolean[] qUsed = new boolean[4];
-            for (int i = 0; i < n; i++) qUsed[tq[i]] = true;
-            for (int t = 0; t < 4; t++) if (qUsed[t]) segment(out, 0xDB, quant[t]);
-            boolean[] dcUsed = new boolean[4], acUsed = new boolean[4];
+            boolean[] qUsed = new boolean[4], dcUsed = new boolean[4], acUsed = new boolean[4];
             for (int i = 0; i < n; i++) {
+                qUsed[tq[i]] = true;
                 int sel = u8(p + 2 + 2 * i);
                 dcUsed[sel >> 4] = true;
                 acUsed[sel & 15] = true;
             }
+            // Sized first and filled in place: this runs for every tile.
+            int size = 2 + (sofEnd - sofStart) + (restartInterval != 0 ? 6 : 0) + (end - start);
             for (int t = 0; t < 4; t++) {
-                if (dcUsed[t]) segment(out, 0xC4, dc[t]);
-                if (acUsed[t]) segment(out, 0xC4, ac[t]);
+                if (qUsed[t]) size += 4 + quant[t].length;
+                if (dcUsed[t]) size += 4 + dc[t].length;
+                if (acUsed[t]) size += 4 + ac[t].length;
             }
-            out.write(b, sofStart, sofEnd - sofStart);
-            if (restartInterval != 0) segment(out, 0xDD, new byte[] {(byte) (restartInterval >> 8), (byte) restartInterval});
-            out.write(b, start, dataEnd - start);
-            out.write(0xFF);
-            out.write(0xD9);
-            return new Frame(out.toByteArray(), width, height, components, maxH, maxV);
+            byte[] out = new byte[size];
+            int at = marker(out, 0, 0xD8);
+            for (int t = 0; t < 4; t++) if (qUsed[t]) at = segment(out, at, 0xDB, quant[t]);
+            for (int t = 0; t < 4; t++) {
+                if (dcUsed[t]) at = segment(out, at, 0xC4, dc[t]);
+                if (acUsed[t]) at = segment(out, at, 0xC4, ac[t]);
+            }
+            System.arraycopy(b, sofStart, out, at, sofEnd - sofStart);
+            at += sofEnd - sofStart;
+            if (restartInterval != 0) at = segment(out, at, 0xDD, new byte[] {(byte) (restartInterval >> 8), (byte) restartInterval});
+            System.arraycopy(b, start, out, at, end - start);
+            return new Frame(out, b, end, dataEnd, width, height, components, maxH, maxV);
         }
 
-        /** Where the entropy-coded data from {@code p} ends: at the first marker other than RSTn, or the data's end. */
+        /**
+         * Where the entropy-coded data from {@code p} ends: at the first marker other than RSTn, or
+         * the data's end. Eight bytes at a time until one of them is 0xFF (about 1 byte in 250 of
+         * entropy-coded data, each followed by a stuffed 0x00).
+         */
         private int entropyEnd(int p) {
-            int n = b.length;
+            byte[] d = b;
+            int n = d.length;
             while (p < n - 1) {
-                if (b[p] != (byte) 0xFF) {
-                    p++;
-                    continue;
-                }
-                int q = p + 1;
-                while (q < n && b[q] == (byte) 0xFF) q++; // fill bytes before a marker
-                if (q >= n) return p;
-                int m = b[q] & 0xFF;
-                if (m == 0x00 || (m >= 0xD0 && m <= 0xD7)) {
-                    p = q + 1;
-                } else {
-                    return p;
-                }
+                while (p + 8 <= n && !hasFF((long) LONGS.get(d, p))) p += 8;
+                if (p >= n - 1) break;
+                if (d[p++] != (byte) 0xFF) continue;
+                int q = p;
+                while (q < n && d[q] == (byte) 0xFF) q++; // fill bytes before a marker
+                if (q >= n) return p - 1;
+                int m = d[q] & 0xFF;
+                if (m != 0x00 && (m < 0xD0 || m > 0xD7)) return p - 1;
+                p = q + 1;
             }
             return n;
         }
 
-        private static void segment(ByteArrayOutputStream out, int marker, byte[] payload) {
+        /** Whether a byte of {@code x} is 0xFF: the classic zero-byte test on its complement. */
+        private static boolean hasFF(long x) {
+            long y = ~x;
+            return ((y - 0x0101010101010101L) & ~y & 0x8080808080808080L) != 0;
+        }
+
+        private static int marker(byte[] out, int at, int marker) {
+            out[at] = (byte) 0xFF;
+            out[at + 1] = (byte) marker;
+            return at + 2;
+        }
+
+        private static int segment(byte[] out, int at, int marker, byte[] payload) {
             int len = payload.length + 2;
-            out.write(0xFF);
-            out.write(marker);
-            out.write(len >> 8);
-            out.write(len);
-            out.write(payload, 0, payload.length);
+            at = marker(out, at, marker);
+            out[at] = (byte) (len >> 8);
+            out[at + 1] = (byte) len;
+            System.arraycopy(payload, 0, out, at + 2, payload.length);
+            return at + 2 + payload.length;
         }
 
         private int u8(int at) {

@@ -56,17 +56,44 @@ final class Downsample {
 
     /** The hot path: 8-bit samples, rows of {@code w} pixels of {@code b} samples. */
     private static void halfBytes(byte[] s, byte[] d, int w, int vw, int vh, int b) {
-        int hw = (vw + 1) / 2, hh = (vh + 1) / 2;
+        int hw = (vw + 1) / 2, hh = (vh + 1) / 2, pairs = vw / 2;
         for (int y = 0; y < hh; y++) {
             int r0 = 2 * y * w * b, r1 = Math.min(2 * y + 1, vh - 1) * w * b;
             int o = y * hw * b;
-            for (int x = 0; x < hw; x++) {
-                int i0 = r0 + 2 * x * b, i1 = r1 + 2 * x * b;
-                int step = 2 * x + 1 < vw ? b : 0;
-                for (int c = 0; c < b; c++, o++) {
-                    d[o] = (byte) (((s[i0 + c] & 0xFF) + (s[i0 + step + c] & 0xFF) + (s[i1 + c] & 0xFF) + (s[i1 + step + c] & 0xFF) + 2) >> 2);
+            if (b == 3) {
+                halfRgbRow(s, d, r0, r1, o, pairs);
+            } else if (b == 1) {
+                halfGrayRow(s, d, r0, r1, o, pairs);
+            } else {
+                for (int x = 0; x < pairs; x++) {
+                    int i0 = r0 + 2 * x * b, i1 = r1 + 2 * x * b;
+                    for (int c = 0; c < b; c++) {
+                        d[o + x * b + c] = (byte) (((s[i0 + c] & 0xFF) + (s[i0 + b + c] & 0xFF) + (s[i1 + c] & 0xFF)
+                                + (s[i1 + b + c] & 0xFF) + 2) >> 2);
+                    }
                 }
             }
+            if (pairs < hw) { // odd width: the last column averages with itself
+                int i0 = r0 + 2 * pairs * b, i1 = r1 + 2 * pairs * b, oo = o + pairs * b;
+                for (int c = 0; c < b; c++) {
+                    d[oo + c] = (byte) ((2 * (s[i0 + c] & 0xFF) + 2 * (s[i1 + c] & 0xFF) + 2) >> 2);
+                }
+            }
+        }
+    }
+
+    /** One output row of RGB pixels from the two input rows at {@code r0} and {@code r1}, unrolled (the JIT keeps it in registers). */
+    private static void halfRgbRow(byte[] s, byte[] d, int r0, int r1, int o, int pairs) {
+        for (int x = 0; x < pairs; x++, r0 += 6, r1 += 6, o += 3) {
+            d[o] = (byte) (((s[r0] & 0xFF) + (s[r0 + 3] & 0xFF) + (s[r1] & 0xFF) + (s[r1 + 3] & 0xFF) + 2) >> 2);
+            d[o + 1] = (byte) (((s[r0 + 1] & 0xFF) + (s[r0 + 4] & 0xFF) + (s[r1 + 1] & 0xFF) + (s[r1 + 4] & 0xFF) + 2) >> 2);
+            d[o + 2] = (byte) (((s[r0 + 2] & 0xFF) + (s[r0 + 5] & 0xFF) + (s[r1 + 2] & 0xFF) + (s[r1 + 5] & 0xFF) + 2) >> 2);
+        }
+    }
+
+    private static void halfGrayRow(byte[] s, byte[] d, int r0, int r1, int o, int pairs) {
+        for (int x = 0; x < pairs; x++, r0 += 2, r1 += 2, o++) {
+            d[o] = (byte) (((s[r0] & 0xFF) + (s[r0 + 1] & 0xFF) + (s[r1] & 0xFF) + (s[r1 + 1] & 0xFF) + 2) >> 2);
         }
     }
 

@@ -8,6 +8,7 @@ import org.slidestream.tiff.codec.Codecs;
 import org.slidestream.tiff.codec.Compression;
 import org.slidestream.tiff.codec.JpegCodec;
 import org.slidestream.tiff.codec.Predictor;
+import org.slidestream.tiff.codec.ZlibCompressor;
 
 /**
  * Encodes one stored tile (full tile size, the samples of one IFD interleaved) as its compressed
@@ -22,12 +23,16 @@ final class TileEncoder {
     private final PixelType type;
     private final ByteCodec codec;
     private final JpegCodec jpeg;
+    /** libdeflate for Deflate tiles where it loads (2-3 times faster than zlib), else null. */
+    private final ZlibCompressor zlib;
 
     TileEncoder(TiffWriteOptions options, PixelType type, boolean allowNatives) {
         this.options = options;
         this.type = type;
         this.codec = options.compression() == Compression.JPEG ? null : ByteCodec.of(options.compression());
         this.jpeg = options.compression() == Compression.JPEG ? Codecs.jpeg(allowNatives) : null;
+        boolean deflate = options.compression() == Compression.DEFLATE || options.compression() == Compression.ADOBE_DEFLATE;
+        this.zlib = deflate ? Codecs.nativeZlib(allowNatives) : null;
     }
 
     /** TIFF predictor tag value, or 0 when no predictor tag is written. */
@@ -54,6 +59,6 @@ final class TileEncoder {
             case ZSTD -> ZSTD_LEVEL;
             default -> 0;
         };
-        return codec.encode(raw, level);
+        return zlib != null ? zlib.compress(raw, 0, raw.length, level) : codec.encode(raw, level);
     }
 }

@@ -58,6 +58,14 @@ class CodecsTest {
     }
 
     @Test
+    void loadingErrorsAreShortenedForTheReport() {
+        String jna = "Unable to load library 'libdeflate.so.0':\n/usr/lib/libdeflate.so.0: file too short\nNative library not found in ("
+                + "x".repeat(5000) + ")";
+        assertThat(Codecs.brief(new UnsatisfiedLinkError(jna))).isEqualTo("Unable to load library 'libdeflate.so.0': /usr/lib/libdeflate.so.0: file too short");
+        assertThat(Codecs.brief(new UnsatisfiedLinkError("y".repeat(500)))).hasSize(200).endsWith("...");
+    }
+
+    @Test
     void theSameInstanceEveryTime() {
         assertThat(Codecs.jpeg(true)).isSameAs(Codecs.jpeg(true));
         assertThat(Codecs.jpeg2000(true)).isSameAs(Codecs.jpeg2000(true));

@@ -119,6 +119,27 @@ class LibJpegCodecTest {
     }
 
     @Test
+    void theEntropyCodedDataEndsAtTheFirstMarkerOtherThanARestart() {
+        byte[] jpeg = libjpeg.encode(CodecFixtures.image(96, 80, 3, 4), 90, ChromaSubsampling.S420);
+        LibJpegStream.Frame whole = LibJpegStream.of(jpeg);
+        assertThat(whole.dataEnd()).as("ends at EOI").isEqualTo(jpeg.length - 2);
+        Random rnd = new Random(1);
+        for (int i = 0; i < 200; i++) {
+            int at = whole.dataStart() + rnd.nextInt(whole.dataEnd() - whole.dataStart());
+            while (at > whole.dataStart() && jpeg[at - 1] == (byte) 0xFF) at--; // not inside an FF 00 pair
+            int marker = rnd.nextBoolean() ? 0xD0 + rnd.nextInt(8) : 0xC4;
+            byte[] d = new byte[jpeg.length + 3];
+            System.arraycopy(jpeg, 0, d, 0, at);
+            d[at] = (byte) 0xFF;
+            d[at + 1] = (byte) 0xFF; // a fill byte
+            d[at + 2] = (byte) marker;
+            System.arraycopy(jpeg, at, d, at + 3, jpeg.length - at);
+            LibJpegStream.Frame f = LibJpegStream.of(d);
+            assertThat(f.dataEnd()).as("marker %02X at %d", marker, at).isEqualTo(marker == 0xC4 ? at : d.length - 2);
+        }
+    }
+
+    @Test
     void encodesAsTurboJpegDoes() {
         JpegCodec turbo = CodecFixtures.jpeg(CodecFixtures.TURBO);
         JpegCodec imageio = CodecFixtures.jpeg(CodecFixtures.IMAGEIO);
