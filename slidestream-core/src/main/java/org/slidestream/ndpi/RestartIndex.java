@@ -79,6 +79,32 @@ final class RestartIndex {
         return new long[] {start(k), start(k + 1)};
     }
 
+    /**
+     * The starts of intervals {@code first .. first + n} (n + 1 values, the last one where interval
+     * {@code first + n - 1} ends) when every one is known or recorded, for a caller that reads the
+     * bytes in one piece and checks the markers itself ({@link #confirm}); null when some must be
+     * found by scanning (then use {@link #interval}).
+     */
+    synchronized long[] recorded(int first, int n) {
+        long[] out = new long[n + 1];
+        for (int i = 0; i <= n; i++) {
+            long v = starts[first + i];
+            if (v < 0) return null;
+            out[i] = v;
+        }
+        return out;
+    }
+
+    /** Marks starts {@code first .. first + n} as checked by a caller that found their markers. */
+    synchronized void confirm(int first, int n) {
+        confirmed.set(first, first + n + 1);
+    }
+
+    /** A recorded start was wrong: forget the unchecked records from interval {@code k} on. */
+    synchronized void distrustFrom(int k) {
+        for (int i = Math.max(1, k); i < count; i++) if (!confirmed.get(i)) starts[i] = -1;
+    }
+
     private long start(int k) {
         if (confirmed.get(k)) return starts[k];
         if (starts[k] >= 0 && markerBefore(starts[k], k)) {
