@@ -3,6 +3,7 @@ package org.slidestream.ndpi;
 import java.io.ByteArrayOutputStream;
 import org.slidestream.image.PixelType;
 import org.slidestream.image.Raster;
+import org.slidestream.image.Region;
 import org.slidestream.tiff.codec.JpegCodec;
 import org.slidestream.tiff.codec.JpegColour;
 import org.slidestream.tiff.codec.JpegStreams;
@@ -94,16 +95,24 @@ final class IntervalTiles {
     int tileH(int ty) { return Math.min(tileHeight, height - ty * tileHeight); }
 
     /**
-     * Decodes tile (tx, ty) into a new raster of the tile's size (cut at the edge), 8-bit, 1 or 3
-     * bands.
+     * Decodes tile (tx, ty) into a new raster of the tile's size (cut at the edge) divided by
+     * {@code scale} (1, 2, 4 or 8; rounded down, at least 1), 8-bit, 1 or 3 bands. Scaled tiles are
+     * OpenSlide's extra NDPI levels, which libjpeg decodes reduced in the DCT domain; the codec does
+     * the same (its pure-Java fallback averages boxes of the decoded tile instead).
      *
      * @throws RestartIndex.DamagedStreamException when the stream's markers are damaged
      * @throws org.slidestream.tiff.codec.CodecException when the JPEG data is
      */
-    Raster decode(int tx, int ty, JpegCodec codec) {
+    Raster decode(int tx, int ty, JpegCodec codec, int scale) {
         int w = tileW(tx), h = tileH(ty);
-        Raster out = Raster.create(PixelType.UINT8, w, h, bands);
-        codec.decode(stream(tx, ty), colour, out);
+        if (scale == 1) {
+            Raster out = Raster.create(PixelType.UINT8, w, h, bands);
+            codec.decode(stream(tx, ty), colour, out);
+            return out;
+        }
+        int rw = Math.max(1, w / scale), rh = Math.max(1, h / scale);
+        Raster out = Raster.create(PixelType.UINT8, rw, rh, bands);
+        codec.decode(stream(tx, ty), colour, scale, new Region(0, 0, rw, rh), out, 0, 0);
         return out;
     }
 
@@ -197,36 +206,5 @@ final class IntervalTiles {
         b[p + 2] = (byte) (w >> 8);
         b[p + 3] = (byte) w;
         return b;
-    }
-
-    /**
-     * OpenSlide's extra NDPI levels come from libjpeg's reduced-size decoding, whose 1/2, 1/4 and 1/8
-     * inverse DCTs ({@code jpeg_idct_4x4}, {@code _2x2}, {@code _1x1}) are exactly the means of 2 x 2,
-     * 4 x 4 and 8 x 8 cells of the full-size inverse DCT. Here the cells of the decoded tile are
-     * averaged: the same up to where libjpeg's full-size samples would have been clamped to 0..255
-     * (saturated pixels), a few grey levels at most. The result is
-     * {@code floor(w / scale) x floor(h / scale)}, at least 1 x 1.
-     */
-    static Raster shrink(Raster src, int scale) {
-        int w = Math.max(1, src.width() / scale), h = Math.max(1, src.height() / scale), b = src.bands();
-        Raster out = Raster.create(PixelType.UINT8, w, h, b);
-        byte[] in = src.bytes(), o = out.bytes();
-        int sw = src.width();
-        int[] sum = new int[b];
-        for (int y = 0; y < h; y++) {
-            int y1 = Math.min(src.height(), (y + 1) * scale);
-            for (int x = 0; x < w; x++) {
-                int x1 = Math.min(sw, (x + 1) * scale);
-                java.util.Arrays.fill(sum, 0);
-                int n = 0;
-                for (int yy = y * scale; yy < y1; yy++) {
-                    for (int xx = x * scale, i = (yy * sw + xx) * b; xx < x1; xx++, n++) {
-                        for (int c = 0; c < b; c++) sum[c] += in[i++] & 0xFF;
-                    }
-                }
-                for (int c = 0; c < b; c++) o[(y * w + x) * b + c] = (byte) ((sum[c] + n / 2) / n);
-            }
-        }
-        return out;
     }
 }

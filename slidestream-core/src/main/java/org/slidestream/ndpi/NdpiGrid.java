@@ -11,9 +11,8 @@ import org.slidestream.tiff.codec.JpegCodec;
 
 /**
  * One NDPI level as a grid of virtual tiles: a stored level's runs of restart intervals, or (scale
- * 2, 4 or 8) OpenSlide's extra level made from a stored one, each tile the stored tile averaged in
- * blocks of {@code scale x scale} (libjpeg's scaled decoding, which OpenSlide uses, within codec
- * tolerance of it).
+ * 2, 4 or 8) OpenSlide's extra level made from a stored one, each tile the stored tile decoded
+ * reduced in the DCT domain, as libjpeg's scaled decoding gives OpenSlide.
  */
 final class NdpiGrid implements TileGrid {
     private final Path path;
@@ -49,8 +48,7 @@ final class NdpiGrid implements TileGrid {
     @Override
     public Raster decodeTile(int tx, int ty, JpegCodec jpeg, Jpeg2000Codec jpeg2000) {
         try {
-            Raster r = stored.decode(tx, ty, jpeg);
-            return scale == 1 ? r : IntervalTiles.shrink(r, scale);
+            return stored.decode(tx, ty, jpeg, scale);
         } catch (RestartIndex.DamagedStreamException | CodecException | IllegalArgumentException e) {
             throw new CorruptSlideException(path, level + ", tile " + tx + "," + ty + ": " + e.getMessage(), e);
         }

@@ -31,8 +31,8 @@ class IntervalTilesTest {
             IntervalTiles tiles = new IntervalTiles(f::readBytes, start, start + bytes, 3968, 4864, frame,
                     java.util.Arrays.copyOf(head, frame.headerLength()), recorded);
             int ty = tiles.tilesDown - 1;
-            Raster t0 = tiles.decode(0, 0, Codecs.jpeg(true));
-            Raster tl = tiles.decode(0, ty, Codecs.jpeg(true));
+            Raster t0 = tiles.decode(0, 0, Codecs.jpeg(true), 1);
+            Raster tl = tiles.decode(0, ty, Codecs.jpeg(true), 1);
             var answers = OpenSlideReference.read(ndpi, List.of(
                     OpenSlideReference.Request.region(0, 0, 0, t0.width(), t0.height()),
                     OpenSlideReference.Request.region(0, 0, ty * tiles.tileHeight, tl.width(), tl.height())));

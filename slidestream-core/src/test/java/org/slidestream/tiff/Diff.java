@@ -60,18 +60,6 @@ public record Diff(double worstBandMean, int p999, int max, long compared, long 
         return this;
     }
 
-    /**
-     * For images a reference makes in the DCT domain and we make from decoded pixels (NDPI's extra
-     * levels): the same mean bound, 99.9th percentile within 6 (the reference averages samples before
-     * they are clamped to 0..255, so cells next to saturated pixels differ by a few grey levels).
-     */
-    public Diff assertWithinScaledDecodeTolerance(String what) {
-        assertThat(compared).as("%s: pixels compared (%s)", what, this).isPositive();
-        assertThat(worstBandMean).as("%s: mean abs diff (%s)", what, this).isLessThanOrEqualTo(1.0);
-        assertThat(p999).as("%s: 99.9th percentile (%s)", what, this).isLessThanOrEqualTo(6);
-        return this;
-    }
-
     public Diff assertExact(String what) {
         assertThat(outsideWrong).as("%s: outside pixels (%s)", what, this).isZero();
         assertThat(max).as("%s: max abs diff (%s)", what, this).isZero();
