@@ -11,6 +11,7 @@ import org.slidestream.tiff.writer.WriteProgress;
 final class TileProgress implements WriteProgress, AutoCloseable {
     private final PrintWriter err;
     private final String task;
+    private final String unit;
     private final boolean bar;
     private ProgressBar progressBar;
     private int lastTenth = -1;
@@ -20,8 +21,14 @@ final class TileProgress implements WriteProgress, AutoCloseable {
     }
 
     TileProgress(PrintWriter err, String task, boolean bar) {
+        this(err, task, "tiles", bar);
+    }
+
+    /** Progress counted in {@code unit} ("cells") instead of tiles. */
+    TileProgress(PrintWriter err, String task, String unit, boolean bar) {
         this.err = err;
         this.task = task;
+        this.unit = unit;
         this.bar = bar;
     }
 
@@ -29,7 +36,7 @@ final class TileProgress implements WriteProgress, AutoCloseable {
     public synchronized void tiles(long done, long total) {
         if (bar) {
             if (progressBar == null) {
-                progressBar = new ProgressBarBuilder().setTaskName(task).setInitialMax(total).setUnit(" tiles", 1)
+                progressBar = new ProgressBarBuilder().setTaskName(task).setInitialMax(total).setUnit(" " + unit, 1)
                         .setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK).setUpdateIntervalMillis(250)
                         .continuousUpdate().clearDisplayOnFinish().build();
             }
@@ -39,7 +46,7 @@ final class TileProgress implements WriteProgress, AutoCloseable {
         int tenth = (int) (done * 10 / Math.max(1, total));
         if (tenth != lastTenth) {
             lastTenth = tenth;
-            err.println(String.format(Locale.ROOT, "%s: %d%% (%,d of %,d tiles)", task, tenth * 10, done, total));
+            err.println(String.format(Locale.ROOT, "%s: %d%% (%,d of %,d %s)", task, tenth * 10, done, total, unit));
             err.flush();
         }
     }
