@@ -12,6 +12,7 @@ import org.slidestream.tiff.codec.ByteCodec;
 import org.slidestream.tiff.codec.CodecException;
 import org.slidestream.tiff.codec.Compression;
 import org.slidestream.tiff.codec.Jpeg2000Codec;
+import org.slidestream.tiff.codec.Jpeg2000Header;
 import org.slidestream.tiff.codec.JpegCodec;
 import org.slidestream.tiff.codec.JpegColour;
 import org.slidestream.tiff.codec.JpegStreams;
@@ -302,27 +303,38 @@ final class TiffImage implements TileGrid {
     }
 
     /**
-     * Decodes only {@code part} of JPEG tile (tx, ty) (tile pixels), reduced {@code scale} times (1,
-     * 2, 4 or 8; {@code part}'s origin a multiple of it), into {@code dest} at {@code (dx, dy)}: the
-     * JPEG decoder skips the blocks outside the part and reduces in the DCT domain. Returns false,
-     * having decoded nothing, when this image's tiles are not decoded that way (not JPEG, separate
-     * planes, a palette or extra samples, a tile not stored, a part outside the stored JPEG).
+     * Decodes only {@code part} of tile (tx, ty) (tile pixels), reduced {@code scale} times (1, 2, 4
+     * or 8; {@code part}'s origin a multiple of it), into {@code dest} at {@code (dx, dy)}: the JPEG
+     * decoder skips the blocks outside the part and reduces in the DCT domain, OpenJPEG decodes only
+     * the code-blocks the part needs (at scale 1 only). Returns false, having decoded
+     * nothing, when this image's tiles are not decoded that way (not JPEG or JPEG 2000, separate
+     * planes, a palette or extra samples, a tile not stored, a part outside the stored image).
      *
      * @throws CorruptSlideException when the tile's data is damaged
      */
-    public boolean decodeTilePart(int tx, int ty, Region part, int scale, JpegCodec jpeg, Raster dest, int dx, int dy) {
-        if (compression != Compression.JPEG || (planar != 1 && samples != 1) || palette != null || bands != samples
-                || type != PixelType.UINT8 || dest.bands() != samples) {
+    public boolean decodeTilePart(int tx, int ty, Region part, int scale, JpegCodec jpeg, Jpeg2000Codec jpeg2000,
+                                  Raster dest, int dx, int dy) {
+        boolean j2k = compression.isJpeg2000();
+        if ((compression != Compression.JPEG && !j2k) || (planar != 1 && samples != 1) || palette != null || bands != samples
+                || dest.bands() != samples || dest.type() != type || (!j2k && type != PixelType.UINT8)) {
             return false;
         }
         int index = ty * tilesAcross + tx;
-        if (counts[index] == 0) return false;
+        // JPEG 2000's reduced resolutions are the wavelet's low-pass, half a pixel off an area average: whole resolution only.
+        if (counts[index] == 0 || part.x() % scale != 0 || part.y() % scale != 0 || (j2k && scale != 1)) return false;
         String what = (tiled ? "tile " : "strip ") + index + " of IFD " + ifd.index();
         try {
-            byte[] stream = JpegStreams.withTables(jpegTables, ifd.file().readBytes(offsets[index], counts[index], what));
-            JpegStreams.Header h = JpegStreams.header(stream);
-            if (part.right() > h.width() || part.bottom() > h.height() || part.x() % scale != 0 || part.y() % scale != 0) return false;
+            byte[] data = ifd.file().readBytes(offsets[index], counts[index], what);
             Region scaled = new Region(part.x() / scale, part.y() / scale, Math.ceilDiv(part.width(), scale), Math.ceilDiv(part.height(), scale));
+            if (j2k) {
+                Jpeg2000Header h = Jpeg2000Header.parse(data);
+                if (part.right() > h.width() || part.bottom() > h.height()) return false;
+                jpeg2000.decode(data, jpeg2000Colour(), scale, scaled, dest, dx, dy);
+                return true;
+            }
+            byte[] stream = JpegStreams.withTables(jpegTables, data);
+            JpegStreams.Header h = JpegStreams.header(stream);
+            if (part.right() > h.width() || part.bottom() > h.height()) return false;
             jpeg.decode(stream, samples == 3 ? jpegColour() : JpegColour.RGB, scale, scaled, dest, dx, dy);
             return true;
         } catch (CodecException | IllegalArgumentException | IllegalStateException | IndexOutOfBoundsException e) {

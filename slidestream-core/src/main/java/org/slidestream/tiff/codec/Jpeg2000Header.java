@@ -10,12 +10,13 @@ package org.slidestream.tiff.codec;
  * @param precision  bits per sample of the widest component
  * @param signed     whether any component is signed
  */
-record Jpeg2000Header(int width, int height, int components, int precision, boolean signed, int codestream, boolean jp2) {
+public record Jpeg2000Header(int width, int height, int components, int precision, boolean signed, int codestream, boolean jp2) {
     private static final int SOT = 0xFF90;
     private static final int EOC = 0xFFD9;
     private static final byte[] JP2_SIGNATURE = {0, 0, 0, 12, 'j', 'P', ' ', ' ', 13, 10, (byte) 0x87, 10};
 
-    static Jpeg2000Header parse(byte[] data) {
+    /** The header of a codestream or JP2 file; {@link CodecException} when it is damaged. */
+    public static Jpeg2000Header parse(byte[] data) {
         boolean jp2 = startsWithSignature(data);
         int soc = jp2 ? findCodestream(data) : 0;
         if (u16(data, soc) != 0xFF4F || u16(data, soc + 2) != 0xFF51) {

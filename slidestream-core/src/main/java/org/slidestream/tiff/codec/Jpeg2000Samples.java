@@ -2,6 +2,7 @@ package org.slidestream.tiff.codec;
 
 import java.util.List;
 import org.slidestream.image.Raster;
+import org.slidestream.image.Region;
 
 /**
  * Turns decoded JPEG 2000 components (planes of int samples, as both decoders give them) into the
@@ -38,8 +39,28 @@ final class Jpeg2000Samples {
         }
     }
 
+    /** Checks a region decode: the reduction, the region inside the reduced image, {@code dest}'s room, bands and type. */
+    static void requireRegion(Jpeg2000Header h, int reduction, Region region, Raster dest, int dx, int dy) {
+        if (reduction != 1 && reduction != 2 && reduction != 4 && reduction != 8) {
+            throw new IllegalArgumentException("JPEG 2000 reduction must be 1, 2, 4 or 8, not " + reduction);
+        }
+        Region image = new Region(0, 0, Math.ceilDiv(h.width(), reduction), Math.ceilDiv(h.height(), reduction));
+        if (region.isEmpty() || !image.contains(region)) {
+            throw new IllegalArgumentException("region " + region + " is not inside the " + image.width() + "x" + image.height() + " image");
+        }
+        if (dx < 0 || dy < 0 || dx + region.width() > dest.width() || dy + region.height() > dest.height()) {
+            throw new IllegalArgumentException("region " + region + " at (" + dx + ", " + dy + ") does not fit " + dest);
+        }
+        requireFits(region.width(), region.height(), h.components(), h.precision(), dest);
+    }
+
     /** Writes {@code width x height} pixels into the top-left corner of {@code dest}. */
     static void write(List<Plane> planes, int width, int height, JpegColour colour, Raster dest) {
+        write(planes, width, height, colour, dest, 0, 0);
+    }
+
+    /** Writes {@code width x height} pixels into {@code dest} at {@code (dx, dy)}. */
+    static void write(List<Plane> planes, int width, int height, JpegColour colour, Raster dest, int dx, int dy) {
         boolean eightBit = dest.type().bytes() == 1;
         int min = (int) dest.type().minValue(), max = (int) dest.type().maxValue();
         int bands = dest.bands();
@@ -49,7 +70,7 @@ final class Jpeg2000Samples {
             int offset = p.signed() && !dest.type().isSigned() ? 1 << (p.precision() - 1) : 0;
             for (int y = 0; y < height; y++) {
                 planeRow(p, y, width, row);
-                int o = dest.index(0, y, b);
+                int o = dest.index(dx, dy + y, b);
                 if (eightBit) {
                     byte[] out = dest.bytes();
                     for (int x = 0; x < width; x++, o += bands) out[o] = (byte) clamp(row[x] + offset, min, max);
@@ -60,7 +81,7 @@ final class Jpeg2000Samples {
             }
         }
         if (colour == JpegColour.YCBCR && bands == 3 && eightBit) {
-            for (int y = 0; y < height; y++) YCbCr.aperioToRgb(dest.bytes(), dest.index(0, y, 0), width);
+            for (int y = 0; y < height; y++) YCbCr.aperioToRgb(dest.bytes(), dest.index(dx, dy + y, 0), width);
         }
     }
 

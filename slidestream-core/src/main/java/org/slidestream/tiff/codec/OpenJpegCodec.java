@@ -7,6 +7,7 @@ import com.sun.jna.Pointer;
 import java.util.ArrayList;
 import java.util.List;
 import org.slidestream.image.Raster;
+import org.slidestream.image.Region;
 
 /**
  * JPEG 2000 with OpenJPEG 2.x through JNA (bundled, or Debian's {@code libopenjp2-7}), the decoder
@@ -56,9 +57,21 @@ final class OpenJpegCodec implements Jpeg2000Codec {
     public void decode(byte[] codestream, JpegColour colour, Raster dest) {
         Jpeg2000Header h = Jpeg2000Header.parse(codestream);
         Jpeg2000Samples.requireFits(h.width(), h.height(), h.components(), h.precision(), dest);
+        decode(codestream, h, colour, 1, new Region(0, 0, h.width(), h.height()), dest, 0, 0);
+    }
+
+    /** Decodes only the code-blocks the region needs ({@code opj_set_decode_area}), at a lower resolution level for a reduction. */
+    @Override
+    public void decode(byte[] codestream, JpegColour colour, int reduction, Region region, Raster dest, int dx, int dy) {
+        Jpeg2000Header h = Jpeg2000Header.parse(codestream);
+        Jpeg2000Samples.requireRegion(h, reduction, region, dest, dx, dy);
+        decode(codestream, h, colour, reduction, region, dest, dx, dy);
+    }
+
+    private void decode(byte[] codestream, Jpeg2000Header h, JpegColour colour, int reduction, Region region, Raster dest, int dx, int dy) {
         Session s = sessions.borrow();
         try {
-            s.decode(codestream, h, colour, dest);
+            s.decode(codestream, h, colour, reduction, region, dest, dx, dy);
         } finally {
             sessions.giveBack(s); // every native object of a decode is freed by the decode itself
         }
@@ -98,7 +111,7 @@ final class OpenJpegCodec implements Jpeg2000Codec {
         };
         private final MessageFn onWarning = (message, user) -> { }; // as OpenSlide: warnings are not failures
 
-        void decode(byte[] codestream, Jpeg2000Header h, JpegColour colour, Raster dest) {
+        void decode(byte[] codestream, Jpeg2000Header h, JpegColour colour, int reduction, Region region, Raster dest, int dx, int dy) {
             data = codestream;
             position = 0;
             error = null;
@@ -122,10 +135,22 @@ final class OpenJpegCodec implements Jpeg2000Codec {
                 image = imageRef.getPointer(0);
                 require(ok, "reading the header");
                 if (image == null) throw new CodecException("OpenJPEG read no image header");
-                List<Jpeg2000Samples.Plane> planes = components(image, h, dest);
+                boolean whole = reduction == 1 && region.width() == h.width() && region.height() == h.height();
+                List<Jpeg2000Samples.Plane> planes = components(image, h, whole ? dest : null);
+                if (!whole) {
+                    if (planes.stream().anyMatch(p -> p.dx() != 1 || p.dy() != 1)) {
+                        throw new CodecException("region decoding of subsampled JPEG 2000 components is not supported");
+                    }
+                    if (reduction > 1) require(Lib.opj_set_decoded_resolution_factor(codec, Integer.numberOfTrailingZeros(reduction)), "reducing");
+                    int x0 = image.getInt(IMAGE_X0), y0 = image.getInt(IMAGE_Y0);
+                    require(Lib.opj_set_decode_area(codec, image, x0 + region.x() * reduction, y0 + region.y() * reduction,
+                            x0 + Math.min(h.width(), region.right() * reduction), y0 + Math.min(h.height(), region.bottom() * reduction)),
+                            "setting the area to decode");
+                }
                 require(Lib.opj_decode(codec, stream, image), "decoding");
                 require(Lib.opj_end_decompress(codec, stream), "finishing decoding");
-                Jpeg2000Samples.write(read(image, planes), h.width(), h.height(), colour, dest);
+                if (!whole) planes = decoded(image, planes, region);
+                Jpeg2000Samples.write(read(image, planes), region.width(), region.height(), colour, dest, dx, dy);
             } finally {
                 if (image != null) Lib.opj_image_destroy(image);
                 if (stream != null) Lib.opj_stream_destroy(stream);
@@ -134,7 +159,7 @@ final class OpenJpegCodec implements Jpeg2000Codec {
             }
         }
 
-        /** Checks OpenJPEG's view of the header against ours and the destination; returns the planes' shapes. */
+        /** Checks OpenJPEG's view of the header against ours and the destination (null for a region); returns the planes' shapes. */
         private List<Jpeg2000Samples.Plane> components(Pointer image, Jpeg2000Header h, Raster dest) {
             long w = u32(image, IMAGE_X1) - u32(image, IMAGE_X0);
             long hgt = u32(image, IMAGE_Y1) - u32(image, IMAGE_Y0);
@@ -153,10 +178,27 @@ final class OpenJpegCodec implements Jpeg2000Codec {
                 boolean plausible = dx >= 1 && dy >= 1 && cw >= 1 && ch >= 1
                         && cw <= (w + dx - 1) / dx + 1 && ch <= (hgt + dy - 1) / dy + 1;
                 if (!plausible) throw new CodecException("OpenJPEG component " + c + " has an invalid shape " + cw + "x" + ch);
-                Jpeg2000Samples.requireFits((int) w, (int) hgt, n, prec, dest);
+                if (dest != null) Jpeg2000Samples.requireFits((int) w, (int) hgt, n, prec, dest); // a region was checked before
                 planes.add(new Jpeg2000Samples.Plane(null, cw, ch, dx, dy, prec, comp.getInt(COMP_SGND) != 0));
             }
             return planes;
+        }
+
+        /** The planes' shapes after decoding an area: each must be exactly the region (full-resolution components only). */
+        private List<Jpeg2000Samples.Plane> decoded(Pointer image, List<Jpeg2000Samples.Plane> shapes, Region region) {
+            Pointer comps = image.getPointer(IMAGE_COMPS);
+            List<Jpeg2000Samples.Plane> out = new ArrayList<>(shapes.size());
+            for (int c = 0; c < shapes.size(); c++) {
+                Pointer comp = comps.share((long) c * COMP_SIZE);
+                int cw = comp.getInt(COMP_W), ch = comp.getInt(COMP_H);
+                if (cw != region.width() || ch != region.height()) {
+                    throw new CodecException("OpenJPEG decoded " + cw + "x" + ch + " samples of component " + c + " for a region of "
+                            + region.width() + "x" + region.height());
+                }
+                Jpeg2000Samples.Plane p = shapes.get(c);
+                out.add(new Jpeg2000Samples.Plane(null, cw, ch, 1, 1, p.precision(), p.signed()));
+            }
+            return out;
         }
 
         /** Copies each decoded int32 plane out of native memory (into reused arrays). */
@@ -237,6 +279,10 @@ final class OpenJpegCodec implements Jpeg2000Codec {
         static native int opj_read_header(Pointer stream, Pointer codec, Pointer imageRef);
 
         static native int opj_decode(Pointer codec, Pointer stream, Pointer image);
+
+        static native int opj_set_decoded_resolution_factor(Pointer codec, int factor);
+
+        static native int opj_set_decode_area(Pointer codec, Pointer image, int x0, int y0, int x1, int y1);
 
         static native int opj_end_decompress(Pointer codec, Pointer stream);
 

@@ -97,6 +97,41 @@ class Jpeg2000Test {
     }
 
     @Test
+    void openJpegRegionsAreThePixelsOfAWholeDecodeAtEveryResolution() {
+        Jpeg2000Codec openjpeg = CodecFixtures.jpeg2000(CodecFixtures.OPENJPEG);
+        Jpeg2000Codec jai = CodecFixtures.jpeg2000(CodecFixtures.JAI);
+        java.util.Random rnd = new java.util.Random(5);
+        for (SlideTiles.Tile t : slide().tiles().subList(0, 4)) {
+            Raster full = slide().newTileRaster();
+            openjpeg.decode(t.data(), JpegColour.RGB, full);
+            for (int i = 0; i < 6; i++) {
+                int x = rnd.nextInt(full.width()), y = rnd.nextInt(full.height());
+                org.slidestream.image.Region r = new org.slidestream.image.Region(x, y, 1 + rnd.nextInt(full.width() - x), 1 + rnd.nextInt(full.height() - y));
+                Raster part = Raster.create(full.type(), r.width() + 2, r.height() + 1, 3);
+                openjpeg.decode(t.data(), JpegColour.RGB, 1, r, part, 2, 1);
+                assertThat(part.crop(new org.slidestream.image.Region(2, 1, r.width(), r.height())).contentEquals(full.crop(r)))
+                        .as("tile %d region %s", t.index(), r).isTrue();
+            }
+            // A reduction is the wavelet's low-pass at a lower resolution level (not a box average,
+            // from which it differs by half a pixel's shift): a part of it is that part of the whole.
+            for (int reduction : new int[] {2, 4}) {
+                int w = Math.ceilDiv(full.width(), reduction), h = Math.ceilDiv(full.height(), reduction);
+                Raster all = Raster.create(full.type(), w, h, 3);
+                openjpeg.decode(t.data(), JpegColour.RGB, reduction, new org.slidestream.image.Region(0, 0, w, h), all, 0, 0);
+                org.slidestream.image.Region r = new org.slidestream.image.Region(w / 4, h / 3, w / 2, h / 2);
+                Raster part = Raster.create(full.type(), r.width(), r.height(), 3);
+                openjpeg.decode(t.data(), JpegColour.RGB, reduction, r, part, 0, 0);
+                assertThat(part.contentEquals(all.crop(r))).as("tile %d reduced %d, region %s", t.index(), reduction, r).isTrue();
+                if (reduction == 2) {
+                    Raster box = Raster.create(full.type(), w, h, 3);
+                    jai.decode(t.data(), JpegColour.RGB, reduction, new org.slidestream.image.Region(0, 0, w, h), box, 0, 0);
+                    assertThat(PixelDiff.of(all, box).worstBandMean()).as("tile %d reduced %d", t.index(), reduction).isLessThan(12.0);
+                }
+            }
+        }
+    }
+
+    @Test
     void bothImplementationsAgreeOnSlideTiles() {
         Jpeg2000Codec opj = CodecFixtures.jpeg2000(CodecFixtures.OPENJPEG), jai = CodecFixtures.jpeg2000(CodecFixtures.JAI);
         for (SlideTiles.Tile t : slide().tiles()) {
