@@ -9,6 +9,7 @@ import org.slidestream.stain.StainProfile;
 import org.slidestream.view.ViewServer;
 import org.slidestream.view.catalog.Catalog;
 import org.slidestream.view.content.ViewContent;
+import org.slidestream.view.report.StaticReport;
 import org.slidestream.view.session.ViewSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -55,6 +56,15 @@ public final class ViewCommand implements Callable<Integer>, SlideCommand {
             description = "Annotations to show over the slides: one file, or a folder of <slide id>.geojson/.xml files.")
     Path annotations;
 
+    @Option(names = "--export", paramLabel = "REPORT.html",
+            description = "Write a self-contained static report instead of serving: each run's table and charts, each slide's overview with its "
+                    + "overlays and its output pictures, all inlined (opens without a server or network).")
+    Path export;
+
+    @Option(names = "--overview-size", defaultValue = "800",
+            description = "Longer side in pixels of each slide's overview in the report (default ${DEFAULT-VALUE}).")
+    int overviewSize;
+
     @Mixin RunOptions run;
 
     @Spec CommandSpec spec;
@@ -71,6 +81,18 @@ public final class ViewCommand implements Callable<Integer>, SlideCommand {
         ViewSettings settings = new ViewSettings(run.slideOptions(), run.budget(), tileSize, overlap, quality, target, annotations);
         long cache = Math.min(64L << 20, run.budget().total() / 8);
         ViewContent content = new ViewContent(catalog, settings, cache, cache, 16);
+        if (export != null) {
+            try (content) {
+                int total = catalog.slides().size();
+                int[] done = {0};
+                StaticReport.Written w = StaticReport.write(content, export, overviewSize,
+                        id -> spec.commandLine().getErr().printf("report: [%d/%d] %s%n", ++done[0], total, id));
+                out.printf("slidestream view: report of %d slide%s and %d run%s in %s (%.1f MB)%n", w.slides(), w.slides() == 1 ? "" : "s",
+                        w.runs(), w.runs() == 1 ? "" : "s", w.file(), w.bytes() / 1e6);
+                out.flush();
+            }
+            return Main.EXIT_OK;
+        }
         ViewServer server;
         try {
             server = ViewServer.start(content, bind, port, null);

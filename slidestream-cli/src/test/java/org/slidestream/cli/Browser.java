@@ -66,6 +66,13 @@ final class Browser implements AutoCloseable {
         driver.get(url);
     }
 
+    /** Turns the browser's network off (or on again): any request then fails at once. */
+    void offline(boolean off) {
+        driver.executeCdpCommand("Network.enable", java.util.Map.of());
+        driver.executeCdpCommand("Network.emulateNetworkConditions", java.util.Map.of(
+                "offline", off, "latency", 0, "downloadThroughput", -1, "uploadThroughput", -1));
+    }
+
     /** Runs a script in the page and returns its result (numbers come back as Long or Double). */
     Object js(String script, Object... args) {
         return driver.executeScript(script, args);

@@ -182,6 +182,74 @@ class ViewBrowserTest {
         assertThat(browser.driver().findElement(By.id("link")).getAttribute("href")).contains("layers=image,patches");
     }
 
+    @Test
+    void theExportedReportOpensWithTheNetworkOff() throws Exception {
+        Path report = tmp.resolve("report.html");
+        Cli export = Cli.run("view", out.toString(), SharedData.require().resolve("slides").toString(), "--export", report.toString(),
+                "--max-memory", "256m");
+        assertThat(export.exitCode()).as(export.toString()).isZero();
+        assertThat(export.out()).contains("report of 5 slides and 1 run");
+        String html = Files.readString(report);
+        // nothing in the page names another resource: images are data: URIs, style and script are inline
+        assertThat(html).doesNotContainPattern("(?i)<(script|img|link|iframe)[^>]*\\s(src|href)=\"(?!data:|#)")
+                .contains("Content-Security-Policy");
+        assertThat(html.replace("xmlns=\"http://www.w3.org/2000/svg\"", "")).as("addresses other than the charts' SVG namespace")
+                .doesNotContain("http://", "https://");
+
+        browser.offline(true);
+        try {
+            browser.open(report.toUri().toString());
+            waitUpTo(30).until(d -> Boolean.TRUE.equals(browser.js("return document.readyState === 'complete';")));
+            browser.screenshot(shots.resolve("report.png"));
+            // the run's table: the rows of status.csv, failed first
+            List<List<String>> rows = tableCells("table.cohort-table tbody tr");
+            List<String> header = tableCells("table.cohort-table thead tr").get(0);
+            assertThat(rows).hasSize(status.size());
+            List<Map<String, String>> failedFirst = new ArrayList<>(status.stream().filter(r -> r.get("status").equals("failed")).toList());
+            failedFirst.addAll(status.stream().filter(r -> !r.get("status").equals("failed")).toList());
+            for (int i = 0; i < rows.size(); i++) {
+                for (String column : statusColumns) {
+                    assertThat(rows.get(i).get(header.indexOf(column))).as("row %d, %s", i, column).isEqualTo(failedFirst.get(i).get(column));
+                }
+            }
+            // sorting and filtering work without a server
+            browser.driver().findElement(By.xpath("//table[contains(@class,'cohort-table')]//th[text()='patches']")).click();
+            browser.driver().findElement(By.xpath("//table[contains(@class,'cohort-table')]//th[text()='patches']")).click();
+            assertThat(tableCells("table.cohort-table tbody tr").get(0).get(0)).isEqualTo("tcga-cr-7395-01a-01-ts1");
+            browser.driver().findElement(By.cssSelector("input.filter")).sendKeys("cmu");
+            assertThat(tableCells("table.cohort-table tbody tr")).hasSize(1);
+
+            // every image decoded from the page itself, and no request made for anything
+            @SuppressWarnings("unchecked")
+            List<List<Object>> images = (List<List<Object>>) browser.js("return [...document.images].map(i => "
+                    + "[i.src.slice(0, 5), i.complete && i.naturalWidth > 0, i.alt]);");
+            assertThat(images).hasSizeGreaterThanOrEqualTo(3 + 3).allSatisfy(i -> {
+                assertThat(i.get(0)).as(String.valueOf(i.get(2))).isEqualTo("data:");
+                assertThat(i.get(1)).as(String.valueOf(i.get(2))).isEqualTo(true);
+            });
+            assertThat(browser.js("return performance.getEntriesByType('resource').map(e => e.name);")).asList().isEmpty();
+            // charts drawn inline, one section per slide, the overview of a slide with its overlays drawn
+            assertThat(browser.js("return document.querySelectorAll('section.cohort svg').length;")).isEqualTo(3L);
+            assertThat(browser.js("return document.querySelectorAll('section.slide').length;")).isEqualTo(5L);
+            Object drawn = browser.js("const img = [...document.images].find(i => i.alt.startsWith(arguments[0] + ' with'));"
+                    + "const c = document.createElement('canvas'); c.width = img.naturalWidth; c.height = img.naturalHeight;"
+                    + "const g = c.getContext('2d'); g.drawImage(img, 0, 0); const d = g.getImageData(0, 0, c.width, c.height).data;"
+                    + "let tissue = 0, green = 0; for (let i = 0; i < d.length; i += 4) { if (d[i] + d[i + 1] + d[i + 2] < 600) tissue++;"
+                    + " if (d[i + 1] > d[i] + 30 && d[i + 1] > d[i + 2] + 30) green++; }"
+                    + "return [c.width, c.height, tissue / (d.length / 4), green / (d.length / 4)];", SLIDE);
+            @SuppressWarnings("unchecked")
+            List<Number> overview = (List<Number>) drawn;
+            assertThat(overview.get(0).intValue()).isLessThanOrEqualTo(800);
+            assertThat(overview.get(1).intValue()).isBetween(400, 800);
+            assertThat(overview.get(2).doubleValue()).as("tissue in the overview").isGreaterThan(0.1);
+            assertThat(overview.get(3).doubleValue()).as("the tissue contours' green").isGreaterThan(0.005);
+            assertThat(browser.driver().findElement(By.xpath("//section[h3='broken']//div[@class='status failed']")).getText())
+                    .startsWith("failed: broken.svs: not a supported slide format");
+        } finally {
+            browser.offline(false);
+        }
+    }
+
     /**
      * Waits until every layer asked for is in the viewer, its tiles loaded and drawn, and two frames
      * have been painted since; returns the viewer's area covered by the slide (left, top, right,

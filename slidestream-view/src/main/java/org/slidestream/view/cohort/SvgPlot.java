@@ -9,7 +9,7 @@ import java.util.Locale;
  */
 public final class SvgPlot {
     static final int MAX_BARS = 40;
-    private static final int W = 520, H = 220, LEFT = 56, BOTTOM = 46, TOP = 24, RIGHT = 12;
+    private static final int W = 520, H = 250, LEFT = 56, BOTTOM = 76, TOP = 24, RIGHT = 12; // room below for slanted names
 
     private SvgPlot() {}
 

@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slidestream.format.geojson.GeoJson;
 import org.slidestream.image.PixelType;
 import org.slidestream.memory.TileCache;
 import org.slidestream.pipeline.CohortInputs;
@@ -88,6 +89,7 @@ public final class SlideView implements AutoCloseable {
         Path tissue = entry.output("tissue.geojson");
         if (tissue != null) {
             tryAdd("tissue.geojson", () -> {
+                if (GeoJson.read(tissue).isEmpty()) return; // no tissue found: nothing to draw, and nothing wrong
                 RegionOverlay r = RegionOverlay.read(tissue, w, h);
                 add("tissue", r, new LayerInfo("tissue", "Tissue contours", "regions", "png", true, 1, List.of(), List.of(), legend(r)));
             });

@@ -103,7 +103,7 @@ public final class PyramidReader {
     }
 
     /** Averages 2 x 2 pixels of {@code src} (twice {@code out}'s size) into each pixel of {@code out}. */
-    static void halve(Raster src, Raster out) {
+    public static void halve(Raster src, Raster out) {
         int w = out.width(), h = out.height(), b = out.bands();
         if (src.type() == PixelType.UINT8) {
             byte[] s = src.bytes(), o = out.bytes();
