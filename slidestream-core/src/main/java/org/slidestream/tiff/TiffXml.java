@@ -9,6 +9,7 @@ import javax.xml.parsers.DocumentBuilder;
 import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.parsers.ParserConfigurationException;
 import org.slidestream.slide.CorruptSlideException;
+import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
 import org.xml.sax.InputSource;
@@ -31,22 +32,31 @@ public final class TiffXml {
      */
     public static Element parse(Path path, String what, String xml) {
         try {
+            String text = xml.startsWith("\uFEFF") ? xml.substring(1) : xml;
+            return document(text).getDocumentElement();
+        } catch (SAXParseException e) {
+            throw new CorruptSlideException(path, what + ": invalid XML at line " + e.getLineNumber() + ": " + oneLine(e.getMessage()));
+        } catch (SAXException | java.io.IOException e) {
+            throw new CorruptSlideException(path, what + ": invalid XML: " + oneLine(e.getMessage()));
+        }
+    }
+
+    /** Parses XML text with DTDs, external entities and XInclude off (OME-XML shares it). */
+    static Document document(String xml) throws SAXException, java.io.IOException {
+        try {
             DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
             f.setNamespaceAware(true);
             f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
             f.setFeature("http://xml.org/sax/features/external-general-entities", false);
             f.setFeature("http://xml.org/sax/features/external-parameter-entities", false);
             f.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
+            f.setAttribute(XMLConstants.ACCESS_EXTERNAL_DTD, "");
+            f.setAttribute(XMLConstants.ACCESS_EXTERNAL_SCHEMA, "");
             f.setXIncludeAware(false);
             f.setExpandEntityReferences(false);
             DocumentBuilder b = f.newDocumentBuilder();
             b.setErrorHandler(null);
-            String text = xml.startsWith("\uFEFF") ? xml.substring(1) : xml;
-            return b.parse(new InputSource(new StringReader(text))).getDocumentElement();
-        } catch (SAXParseException e) {
-            throw new CorruptSlideException(path, what + ": invalid XML at line " + e.getLineNumber() + ": " + oneLine(e.getMessage()));
-        } catch (SAXException | java.io.IOException e) {
-            throw new CorruptSlideException(path, what + ": invalid XML: " + oneLine(e.getMessage()));
+            return b.parse(new InputSource(new StringReader(xml)));
         } catch (ParserConfigurationException e) {
             throw new IllegalStateException(e);
         }

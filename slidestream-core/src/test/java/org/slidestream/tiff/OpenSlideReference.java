@@ -44,6 +44,57 @@ public final class OpenSlideReference {
 
     private OpenSlideReference() {}
 
+    /** What OpenSlide says of a slide: its properties, level sizes ({width, height}) and downsamples, associated images. */
+    public record Description(java.util.Map<String, String> properties, List<int[]> dimensions, List<Double> downsamples, List<String> associated) {}
+
+    /** OpenSlide's description of a slide (python3-openslide). */
+    public static Description describe(Path slide) {
+        ReferenceTools.requirePythonModules("openslide");
+        String out = ReferenceTools.python("import sys, json, openslide; s = openslide.OpenSlide(sys.argv[1]); "
+                + "print(json.dumps(dict(p=dict(s.properties), d=s.level_dimensions, ds=s.level_downsamples, a=sorted(s.associated_images))))", slide)
+                .requireSuccess("OpenSlide").stdout();
+        try {
+            JsonNode j = new ObjectMapper().readTree(out);
+            java.util.Map<String, String> props = new java.util.TreeMap<>();
+            j.get("p").fields().forEachRemaining(e -> props.put(e.getKey(), e.getValue().asText()));
+            List<int[]> dims = new ArrayList<>();
+            List<Double> ds = new ArrayList<>();
+            for (int i = 0; i < j.get("d").size(); i++) {
+                dims.add(new int[] {j.get("d").get(i).get(0).asInt(), j.get("d").get(i).get(1).asInt()});
+                ds.add(j.get("ds").get(i).asDouble());
+            }
+            List<String> assoc = new ArrayList<>();
+            j.get("a").forEach(n -> assoc.add(n.asText()));
+            return new Description(props, dims, ds, assoc);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Asserts that a slide has OpenSlide's levels: count, sizes and downsamples. */
+    public static void assertSameLevels(Description ref, org.slidestream.slide.Slide s) {
+        org.assertj.core.api.Assertions.assertThat(s.levelCount()).as("level count").isEqualTo(ref.dimensions().size());
+        for (int l = 0; l < s.levelCount(); l++) {
+            org.assertj.core.api.Assertions.assertThat(new int[] {s.level(l).width(), s.level(l).height()}).as("level %d size", l)
+                    .isEqualTo(ref.dimensions().get(l));
+            org.assertj.core.api.Assertions.assertThat(s.level(l).downsample()).as("level %d downsample", l)
+                    .isCloseTo(ref.downsamples().get(l), org.assertj.core.data.Offset.offset(1e-9));
+        }
+    }
+
+    /**
+     * OpenSlide's properties that ours lack or give otherwise ("key: ours X, OpenSlide Y"), leaving
+     * out its quickhash (a hash of its own reading) and the tile sizes (ours are our tiles).
+     */
+    public static List<String> propertyDifferences(Description ref, java.util.Map<String, String> ours) {
+        List<String> out = new ArrayList<>();
+        ref.properties().forEach((k, v) -> {
+            if (k.equals("openslide.quickhash-1") || k.endsWith(".tile-width") || k.endsWith(".tile-height")) return;
+            if (!v.equals(ours.get(k))) out.add(k + ": ours " + ours.get(k) + ", OpenSlide " + v);
+        });
+        return out;
+    }
+
     public static List<Answer> read(Path slide, List<Request> requests) {
         ReferenceTools.requirePythonModules("openslide", "numpy");
         ObjectMapper json = new ObjectMapper();
