@@ -25,7 +25,9 @@ import org.slidestream.tiff.TileGrid;
 /**
  * Hamamatsu NDPI: a TIFF-like file (see {@link org.slidestream.tiff.OffsetLayout#NDPI}) whose
  * levels are single JPEG strips, recognised by its tag 65420. As in OpenSlide 3.4: directories with
- * a source lens (65421) above 0 and focal plane (65424) 0 are the stored levels, largest first; each
+ * a source lens (65421) above 0 and focal plane (65424) 0 are the stored levels, largest first (the
+ * other focal planes, where the file has them, are Z planes 1.. in increasing order; z 0 is plane 0,
+ * the one OpenSlide shows); each
  * stored level with restart markers also gives levels at 1/2, 1/4 and 1/8 of its size where its
  * restart interval divides evenly (libjpeg's scaled decoding), a smaller stored level replacing an
  * extra level of the same width; the directory with lens -1 is the {@code macro} image. Properties
@@ -66,7 +68,8 @@ public final class NdpiOpener implements SlideOpener {
     private static TiffSlide build(TiffFile f, SlideOptions options) {
         Path path = f.path();
         List<Ifd> ifds = f.ifds();
-        List<Stored> stored = new ArrayList<>();
+        // stored levels by focal plane (65424); plane 0 is the one OpenSlide reads
+        TreeMap<Long, List<Stored>> byPlane = new TreeMap<>();
         Map<String, TileGrid> associated = new LinkedHashMap<>();
         for (int d = 0; d < ifds.size(); d++) {
             Ifd ifd = ifds.get(d);
@@ -80,19 +83,32 @@ public final class NdpiOpener implements SlideOpener {
                 }
                 continue;
             }
-            if (!(lens > 0) || ifd.longValue(FOCAL_PLANE, 0) != 0) continue;
+            if (!(lens > 0)) continue;
+            List<Stored> stored = byPlane.computeIfAbsent(ifd.longValue(FOCAL_PLANE, 0), k -> new ArrayList<>());
             Stored s = level(f, ifd, d);
             if (!stored.isEmpty() && s.tiles().width >= stored.get(stored.size() - 1).tiles().width) {
                 throw new CorruptSlideException(path, "directory " + d + ": levels are not in decreasing size");
             }
             stored.add(s);
         }
-        if (stored.isEmpty()) throw new CorruptSlideException(path, "NDPI file without pyramid levels");
-        List<TileGrid> grids = levelGrids(path, stored);
-        TileGrid base = grids.get(0);
+        if (!byPlane.containsKey(0L)) throw new CorruptSlideException(path, "NDPI file without pyramid levels in focal plane 0");
+        // z 0 is focal plane 0 (what OpenSlide shows), then the other planes from lowest to highest; a
+        // plane whose levels differ from plane 0's is left out
+        List<Long> planes = new ArrayList<>(List.of(0L));
+        List<List<TileGrid>> gridsByZ = new ArrayList<>(List.of(levelGrids(path, byPlane.get(0L))));
+        for (var e : byPlane.entrySet()) {
+            if (e.getKey() == 0) continue;
+            List<TileGrid> g = levelGrids(path, e.getValue());
+            if (!sameSizes(g, gridsByZ.get(0))) continue;
+            planes.add(e.getKey());
+            gridsByZ.add(g);
+        }
+        TileGrid base = gridsByZ.get(0).get(0);
         List<TiffSlide.Level> levels = new ArrayList<>();
-        for (TileGrid g : grids) {
-            levels.add(new TiffSlide.Level(TiffSlide.levelInfo(base, g), List.of(List.of(new TiffSlide.Part(g, 0)))));
+        for (int l = 0; l < gridsByZ.get(0).size(); l++) {
+            List<List<TiffSlide.Part>> parts = new ArrayList<>();
+            for (List<TileGrid> g : gridsByZ) parts.add(List.of(new TiffSlide.Part(g.get(l), 0)));
+            levels.add(new TiffSlide.Level(TiffSlide.levelInfo(base, gridsByZ.get(0).get(l)), parts));
         }
         Ifd first = ifds.get(0);
         Map<String, String> props = new TreeMap<>();
@@ -112,8 +128,9 @@ public final class NdpiOpener implements SlideOpener {
         TiffFormats.put(props, "hamamatsu.Reference", first.has(REFERENCE) ? first.ascii(REFERENCE) : null);
         props.putAll(propertyMap(first.has(PROPERTY_MAP) ? first.ascii(PROPERTY_MAP) : null));
         TiffFormats.levelProperties(levels.stream().map(TiffSlide.Level::info).toList(), props);
+        if (planes.size() > 1) for (int z = 0; z < planes.size(); z++) props.put("hamamatsu.focal-plane[" + z + "]", String.valueOf(planes.get(z)));
         int bands = base.bands();
-        SlideMetadata meta = new SlideMetadata("hamamatsu-ndpi", PixelType.UINT8, bands, 1, 1,
+        SlideMetadata meta = new SlideMetadata("hamamatsu-ndpi", PixelType.UINT8, bands, planes.size(), 1,
                 bands == 3 ? List.of("R", "G", "B") : List.of("gray"), mppX, mppY, null, magnification, bands == 3, props);
         return new TiffSlide(f, options, meta, levels, associated);
     }
@@ -193,6 +210,15 @@ public final class NdpiOpener implements SlideOpener {
         return new ArrayList<>(byWidth.descendingMap().values());
     }
 
+
+    /** Whether two level lists have the same sizes. */
+    private static boolean sameSizes(List<TileGrid> a, List<TileGrid> b) {
+        if (a.size() != b.size()) return false;
+        for (int i = 0; i < a.size(); i++) {
+            if (a.get(i).width() != b.get(i).width() || a.get(i).height() != b.get(i).height() || a.get(i).bands() != b.get(i).bands()) return false;
+        }
+        return true;
+    }
 
     /** {@code hamamatsu.KEY} for each {@code KEY=VALUE} line (CR LF separated) of the property map. */
     static Map<String, String> propertyMap(String map) {

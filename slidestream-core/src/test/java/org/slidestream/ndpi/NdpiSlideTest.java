@@ -13,6 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slidestream.image.Raster;
+import org.slidestream.image.TileSource;
 import org.slidestream.slide.CorruptSlideException;
 import org.slidestream.slide.LevelInfo;
 import org.slidestream.slide.ReadRequest;
@@ -160,6 +161,44 @@ class NdpiSlideTest {
         } finally {
             out.toFile().delete();
         }
+    }
+
+    @Test
+    void focalPlanesAreZPlanesWithOpenSlidesPlaneFirst() {
+        Path multi = dir.resolve("planes.ndpi");
+        try (Slide s = Slide.open(SharedData.slide("cmu-1-small-region.svs"))) {
+            TileSource a = new Downsampled(s, 2, 1088, 1472), b = new Downsampled(s, 1, 1088, 1472), c = shifted(b, 900, 1400);
+            NdpiWriter w = new NdpiWriter(8, ChromaSubsampling.S444, 85);
+            w.write(multi, List.of(new NdpiWriter.Level(b, 20f, -2), new NdpiWriter.Level(a, 20f, 0), new NdpiWriter.Level(c, 20f, 2)), null);
+            for (var p : List.of(List.of("minus2", b), List.of("zero", a), List.of("plus2", c))) {
+                w.write(dir.resolve(p.get(0) + ".ndpi"), List.of(new NdpiWriter.Level((TileSource) p.get(1), 20f)), null);
+            }
+        }
+        try (Slide m = Slide.open(multi)) {
+            assertThat(m.metadata().sizeZ()).isEqualTo(3);
+            assertThat(m.metadata().properties()).containsEntry("hamamatsu.focal-plane[0]", "0")
+                    .containsEntry("hamamatsu.focal-plane[1]", "-2").containsEntry("hamamatsu.focal-plane[2]", "2");
+            String[] byZ = {"zero", "minus2", "plus2"};
+            for (int z = 0; z < 3; z++) {
+                try (Slide one = Slide.open(dir.resolve(byZ[z] + ".ndpi"))) {
+                    ReadRequest r = ReadRequest.atLevel(0, 100, 200, 700, 900);
+                    assertThat(m.readRegion(r.withZ(z)).bytes()).as("z %d", z).isEqualTo(one.readRegion(r).bytes());
+                }
+            }
+            // OpenSlide shows focal plane 0
+            Raster ref = OpenSlideReference.read(multi, List.of(Request.region(0, 0, 0, 1088, 1472))).get(0).pixels();
+            Diff.of(m.readRegion(ReadRequest.atLevel(0, 0, 0, 1088, 1472)), ref, 255).assertWithinCodecToleranceWhereDrawn("plane 0");
+        }
+    }
+
+    private static TileSource shifted(TileSource src, int dx, int dy) {
+        return new TileSource() {
+            @Override public org.slidestream.image.ImageInfo info() { return src.info(); }
+
+            @Override public void read(int plane, org.slidestream.image.Region r, Raster dest) {
+                src.read(plane, new org.slidestream.image.Region(r.x() + dx, r.y() + dy, r.width(), r.height()), dest);
+            }
+        };
     }
 
     /** Where tag {@code tag}'s values of directory {@code d} are (test-side reading of the raw entry). */

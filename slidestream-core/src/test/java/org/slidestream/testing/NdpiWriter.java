@@ -27,8 +27,12 @@ import org.slidestream.tiff.codec.JpegCodec;
  * encoder is the project's ({@code Codecs.jpeg}). The level is streamed a row of MCUs at a time.
  */
 public final class NdpiWriter {
-    /** One pyramid level: its pixels (8-bit RGB) and the objective power it was scanned at. */
-    public record Level(TileSource pixels, float sourceLens) {}
+    /** One pyramid level: its pixels (8-bit RGB), the objective power it was scanned at and its focal plane (65424). */
+    public record Level(TileSource pixels, float sourceLens, int focalPlane) {
+        public Level(TileSource pixels, float sourceLens) {
+            this(pixels, sourceLens, 0);
+        }
+    }
 
     private final int intervalMcus;
     private final ChromaSubsampling subsampling;
@@ -65,7 +69,8 @@ public final class NdpiWriter {
                 long start = b.position();
                 long[] starts = writeLevel(b, l.pixels(), codec);
                 long bytes = b.position() - start;
-                TiffBuilder.Dir d = common(b.directory(), l.pixels().info().width(), l.pixels().info().height(), start, bytes, l.sourceLens());
+                TiffBuilder.Dir d = common(b.directory(), l.pixels().info().width(), l.pixels().info().height(), start, bytes, l.sourceLens())
+                        .slongs(65424, l.focalPlane());
                 if (mcuStarts) d.longs(65426, starts);
                 if (first) {
                     d.ascii(65449, "Created=2024/01/01\r\nProduct=C13210-01\r\nNDP.S/N=000000\r\nslide.tickness=0\r\nroi.slide.macro=0,0,1,1\r\n");
