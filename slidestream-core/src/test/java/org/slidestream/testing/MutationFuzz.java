@@ -92,15 +92,23 @@ public final class MutationFuzz {
         int n = 1 + rnd.nextInt(4);
         for (int k = 0; k < n; k++) {
             int pos = rnd.nextInt(100) < 70 ? rnd.nextInt(Math.max(1, Math.min(hot, d.length))) : rnd.nextInt(d.length);
-            if (kind < 40 && pos + 4 <= d.length) {
-                int[] extremes = {0, 1, 0x7FFFFFFF, 0xFFFFFFFF, 0x10000, 0xFFFF, d.length, d.length - 1, 0x80000000};
-                int v = extremes[rnd.nextInt(extremes.length)];
-                boolean le = rnd.nextBoolean();
-                for (int b = 0; b < 4; b++) d[pos + b] = (byte) (v >>> (8 * (le ? b : 3 - b)));
-            } else {
-                d[pos] = (byte) rnd.nextInt(256);
-            }
+            overwrite(d, pos, kind < 40, rnd);
         }
         return d;
+    }
+
+    /**
+     * Overwrites {@code d} at {@code pos}: with a 32-bit extreme (0, 1, the largest, the file's
+     * length...) in either byte order when {@code extreme} and it fits, else with one random byte.
+     */
+    public static void overwrite(byte[] d, int pos, boolean extreme, Random rnd) {
+        if (extreme && pos + 4 <= d.length) {
+            int[] extremes = {0, 1, 0x7FFFFFFF, 0xFFFFFFFF, 0x10000, 0xFFFF, d.length, d.length - 1, 0x80000000};
+            int v = extremes[rnd.nextInt(extremes.length)];
+            boolean le = rnd.nextBoolean();
+            for (int b = 0; b < 4; b++) d[pos + b] = (byte) (v >>> (8 * (le ? b : 3 - b)));
+        } else {
+            d[pos] = (byte) rnd.nextInt(256);
+        }
     }
 }

@@ -109,14 +109,7 @@ class VendorFormatsFuzzTest {
         for (int k = 0; k < n; k++) {
             long[] r = ranges.get(rnd.nextInt(ranges.size()));
             int pos = (int) Math.min(d.length - 1, r[0] + rnd.nextInt((int) Math.max(1, r[1] - r[0])));
-            if (rnd.nextBoolean() && pos + 4 <= d.length) {
-                int[] extremes = {0, 1, 0x7FFFFFFF, 0xFFFFFFFF, 0x10000, 0xFFFF, d.length, 0x80000000, 0xFFD8FFD9};
-                int v = extremes[rnd.nextInt(extremes.length)];
-                boolean le = rnd.nextBoolean();
-                for (int b = 0; b < 4; b++) d[pos + b] = (byte) (v >>> (8 * (le ? b : 3 - b)));
-            } else {
-                d[pos] = (byte) rnd.nextInt(256);
-            }
+            MutationFuzz.overwrite(d, pos, rnd.nextBoolean(), rnd);
         }
         return d;
     }
