@@ -32,7 +32,7 @@ import org.slidestream.register.Transforms;
 public final class Catalog {
     /** Files in a slide's output folder that mark it as one. */
     static final List<String> OUTPUT_MARKERS = List.of("tissue.geojson", "coords.h5", "mask.png", "thumbnail.png",
-            "attention.h5", "features.h5", "describe.json", "mask.ome.tif", "normalized.ome.tif");
+            "attention.h5", "features.h5", "describe.json", "mask.ome.tif", "normalized.ome.tif", "heatmap.png", "heatmap.ome.tif");
 
     private final Map<String, SlideEntry> slides = new LinkedHashMap<>();
     private final Map<String, Cohort> cohorts = new LinkedHashMap<>();
@@ -137,20 +137,26 @@ public final class Catalog {
         return unique;
     }
 
-    /** The slide of an output: one given by the same id, else the one {@code coords.h5} names. */
+    /**
+     * The slide of an output: one given by the same id, else the one {@code coords.h5} names (or
+     * {@code attention.h5}, whose coordinates carry the same attributes).
+     */
     private static Path findSlide(String id, Path outputDir, Map<String, Path> givenSlides) {
         Path given = givenSlides.get(id);
         if (given != null) return given;
         if (outputDir == null) return null;
-        Path coords = outputDir.resolve("coords.h5");
-        if (!Files.isRegularFile(coords)) return null;
-        try (H5File f = H5File.open(coords); H5Dataset d = f.dataset("coords")) {
-            if (!d.hasAttribute("slide_path")) return null;
-            Path p = Path.of(d.stringAttribute("slide_path"));
-            return Files.isRegularFile(p) ? p : null;
-        } catch (IOException | RuntimeException e) {
-            return null;
+        for (String name : List.of("coords.h5", "attention.h5")) {
+            Path file = outputDir.resolve(name);
+            if (!Files.isRegularFile(file)) continue;
+            try (H5File f = H5File.open(file); H5Dataset d = f.dataset("coords")) {
+                if (!d.hasAttribute("slide_path")) continue;
+                Path p = Path.of(d.stringAttribute("slide_path"));
+                if (Files.isRegularFile(p)) return p;
+            } catch (IOException | RuntimeException e) {
+                // not readable: the slide may still be found another way
+            }
         }
+        return null;
     }
 
     private SlideEntry slideWithPath(Path p) {

@@ -11,10 +11,10 @@ import org.slidestream.format.h5.H5File;
  * one score per patch). A score per class and patch (N x K, as multi-branch models write) is shown
  * as each patch's highest score.
  */
-final class Attention {
+public final class Attention {
     private Attention() {}
 
-    static float[] read(java.nio.file.Path file, int patches) throws IOException {
+    public static float[] read(java.nio.file.Path file, int patches) throws IOException {
         try (H5File f = H5File.open(file)) {
             String name = f.contains("attention") ? "attention" : pick(f, patches);
             try (H5Dataset d = f.dataset(name)) {
@@ -32,6 +32,35 @@ final class Attention {
                 }
                 return out;
             }
+        }
+    }
+
+    /**
+     * Each score's percentile among the slide's scores (0 lowest, 1 highest; ties share their mean
+     * rank), as CLAM's heatmaps colour attention: a few very high scores do not wash the rest out.
+     */
+    static float[] percentiles(float[] scores) {
+        int n = scores.length;
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) order[i] = i;
+        java.util.Arrays.sort(order, (a, b) -> Float.compare(scores[a], scores[b]));
+        float[] out = new float[n];
+        for (int i = 0; i < n; ) {
+            int j = i;
+            while (j + 1 < n && Float.compare(scores[order[j + 1]], scores[order[i]]) == 0) j++;
+            float p = n == 1 ? 1 : (float) ((i + j) / 2.0 / (n - 1));
+            for (int k = i; k <= j; k++) out[order[k]] = p;
+            i = j + 1;
+        }
+        return out;
+    }
+
+    /** Whether an attention file carries its own patch coordinates (as {@code predict} writes them). */
+    public static boolean hasCoordinates(java.nio.file.Path file) {
+        try (H5File f = H5File.open(file)) {
+            return f.contains("coords") && f.contains("attention");
+        } catch (IOException | RuntimeException e) {
+            return false;
         }
     }
 

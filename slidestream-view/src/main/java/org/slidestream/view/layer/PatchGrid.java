@@ -43,7 +43,11 @@ public final class PatchGrid implements TileLayer {
         this.categorical = categorical;
         this.cell = this.side0 * 8;
         this.buckets = bucket();
+        this.attentionPercentiles = values.containsKey("attention") ? Attention.percentiles(values.get("attention")) : null;
     }
+
+    /** Attention is coloured by each score's percentile on the slide. */
+    private final float[] attentionPercentiles;
 
     /**
      * Reads a patch output folder's grid: {@code coords.h5} (coordinates, {@code patch_size_level0},
@@ -193,6 +197,7 @@ public final class PatchGrid implements TileLayer {
 
     private int colour(float[] v, double[] range, String by, int i) {
         if (v == null) return 0x1E3CC8;
+        if (by.equals("attention")) return Palette.viridis(attentionPercentiles[i]);
         if (categorical(by)) return v[i] == 0 ? 0x9E9E9E : Palette.category(Math.round(v[i]));
         return Palette.viridis(range[1] > range[0] ? (v[i] - range[0]) / (range[1] - range[0]) : 1);
     }

@@ -18,6 +18,7 @@ import org.slidestream.slide.LevelInfo;
 import org.slidestream.slide.Slide;
 import org.slidestream.slide.SlideMetadata;
 import org.slidestream.view.catalog.SlideEntry;
+import org.slidestream.view.layer.Attention;
 import org.slidestream.view.layer.Palette;
 import org.slidestream.view.layer.PatchGrid;
 import org.slidestream.view.layer.RegionOverlay;
@@ -78,8 +79,9 @@ public final class SlideView implements AutoCloseable {
     private void findLayers(ViewSettings settings, TileCache blocks) {
         SlideImageLayer image = new SlideImageLayer(new PyramidReader(slide, zoom, blocks, entry.id() + "/image"),
                 SlideImageLayer.naturalMode(slide.metadata()));
+        boolean registration = entry.outputsEndingWith(REGISTERED).stream().anyMatch(f -> !f.equals(entry.slide()));
         add("image", image, new LayerInfo("image", "Slide", "image", "jpeg", true, 1,
-                channels(image, slide.metadata(), true), List.of(), Map.of()));
+                channels(image, slide.metadata(), registration ? Role.REFERENCE : Role.PLAIN, 0), List.of(), Map.of()));
         if (settings.stainTarget() != null && image.mode() == SlideImageLayer.Mode.NATURAL && slide.metadata().sizeC() == 3) {
             add("normalized", new StainLayer(image, settings.stainTarget(), settings.budget()),
                     new LayerInfo("normalized", "Stain-normalized (" + settings.stainTarget().method() + ")", "normalized", "jpeg",
@@ -95,19 +97,30 @@ public final class SlideView implements AutoCloseable {
             });
         }
         Path coords = entry.output("coords.h5");
+        Path attention = entry.output("attention.h5");
+        // predict's attention.h5 names its patches itself; an older file is in coords.h5's row order
+        boolean ownCoordinates = attention != null && Attention.hasCoordinates(attention);
         if (coords != null) {
             tryAdd("coords.h5", () -> {
-                PatchGrid g = PatchGrid.read(coords, entry.output("patches.csv"), entry.output("attention.h5"));
+                PatchGrid g = PatchGrid.read(coords, entry.output("patches.csv"), ownCoordinates ? null : attention);
                 add("patches", g, new LayerInfo("patches", "Patches (" + g.count() + ")", "patches", "png", false, 0.8,
+                        List.of(), g.valueNames(), Map.of()));
+            });
+        }
+        if (ownCoordinates) {
+            tryAdd("attention.h5", () -> {
+                PatchGrid g = PatchGrid.read(attention, null, attention);
+                add("attention", g, new LayerInfo("attention", "Attention (" + g.count() + " patches)", "patches", "png", true, 0.6,
                         List.of(), g.valueNames(), Map.of()));
             });
         }
         int n = 0;
         for (Path a : annotationFiles(settings)) {
-            String id = "annotations-" + n++;
+            String id = "annotations-" + n;
+            boolean first = n++ == 0; // further files (often the same regions in another format) start hidden
             tryAdd(a.getFileName().toString(), () -> {
                 RegionOverlay r = RegionOverlay.read(a, w, h);
-                add(id, r, new LayerInfo(id, "Annotations: " + a.getFileName(), "regions", "png", true, 1, List.of(), List.of(), legend(r)));
+                add(id, r, new LayerInfo(id, "Annotations: " + a.getFileName(), "regions", "png", first, 1, List.of(), List.of(), legend(r)));
             });
         }
         n = 0;
@@ -133,11 +146,21 @@ public final class SlideView implements AutoCloseable {
         boolean labels = lower.contains("mask") && m.sizeC() == 1 && !m.pixelType().isFloat() && m.pixelType().bytes() <= 2;
         SlideImageLayer.Mode mode = labels ? SlideImageLayer.Mode.LABELS : SlideImageLayer.naturalMode(m);
         SlideImageLayer layer = new SlideImageLayer(new PyramidReader(s, zoom, blocks, entry.id() + "/" + id), mode);
-        String title = lower.endsWith(".registered.ome.tif") ? "Round " + name.substring(0, name.length() - ".registered.ome.tif".length())
-                : CohortInputs.slideId(file);
-        add(id, layer, new LayerInfo(id, title, "overlay", labels ? "png" : "jpeg", false, labels ? 0.6 : 1,
-                mode == SlideImageLayer.Mode.CHANNEL ? channels(layer, m, false) : List.of(), List.of(), Map.of()));
+        boolean round = lower.endsWith(REGISTERED) && mode == SlideImageLayer.Mode.CHANNEL;
+        String title = !lower.endsWith(REGISTERED) ? CohortInputs.slideId(file)
+                : name.length() > REGISTERED.length() ? "Round " + name.substring(0, name.length() - REGISTERED.length() - 1) : "Registered rounds";
+        // the first registered round starts shown over the reference, as register's QC picture shows it
+        boolean visible = round && rounds++ == 0;
+        add(id, layer, new LayerInfo(id, title, "overlay", labels ? "png" : "jpeg", visible, labels ? 0.6 : 1,
+                mode == SlideImageLayer.Mode.CHANNEL ? channels(layer, m, round ? Role.ROUND : Role.PLAIN, roundColours) : List.of(),
+                List.of(), Map.of()));
+        if (round) roundColours += (int) m.channelNames().stream().filter(SlideView::isNuclear).count();
     }
+
+    /** {@code register}'s outputs: {@code <round>.registered.ome.tif}, or {@code registered.ome.tif} with every round. */
+    private static final String REGISTERED = "registered.ome.tif";
+    /** Registered rounds seen so far, and nuclear colours given to them. */
+    private int rounds, roundColours;
 
     /** Annotation files of the slide: its output folders' and those given with {@code --annotations}. */
     private List<Path> annotationFiles(ViewSettings settings) {
@@ -186,22 +209,39 @@ public final class SlideView implements AutoCloseable {
         return l;
     }
 
-    private List<ChannelInfo> channels(SlideImageLayer layer, SlideMetadata m, boolean base) {
+    /** What a channel image is on the page: the slide alone, the reference of registered rounds, or a registered round. */
+    private enum Role { PLAIN, REFERENCE, ROUND }
+
+    /**
+     * Channels with their default colours and windows. A plain image shows every channel, nuclear
+     * ones in blue. Over registered rounds, the reference shows only its nuclear channel, in magenta,
+     * and each round its nuclear channel in green (then yellow, cyan, orange for further rounds):
+     * added up, nuclei that coincide are white, as in {@code register}'s QC pictures.
+     *
+     * @param firstRoundColour for a round, how many round colours earlier rounds took
+     */
+    private List<ChannelInfo> channels(SlideImageLayer layer, SlideMetadata m, Role role, int firstRoundColour) {
         if (layer.mode() != SlideImageLayer.Mode.CHANNEL) return List.of();
         List<ChannelInfo> cs = new ArrayList<>();
-        int colourIndex = 0;
+        int colourIndex = 0, roundColour = firstRoundColour;
         for (int c = 0; c < m.sizeC(); c++) {
             String name = m.channelNames().get(c);
             double[] window = layer.defaultWindow(zoom, c);
-            int rgb = defaultColour(name, m.sizeC() == 1 ? -1 : colourIndex);
-            if (!isNuclear(name)) colourIndex++;
-            // rounds over a reference start with their nuclear channel alone, the reference with all
-            boolean visible = base || isNuclear(name);
+            boolean nuclear = isNuclear(name);
+            int rgb = switch (role) {
+                case PLAIN -> defaultColour(name, m.sizeC() == 1 ? -1 : colourIndex);
+                case REFERENCE -> nuclear ? REFERENCE_NUCLEI : defaultColour(name, colourIndex);
+                case ROUND -> nuclear ? ROUND_NUCLEI[roundColour++ % ROUND_NUCLEI.length] : defaultColour(name, colourIndex);
+            };
+            if (!nuclear) colourIndex++;
+            boolean visible = role == Role.PLAIN || nuclear;
             cs.add(new ChannelInfo(c, name, Palette.css(rgb), window[0], window[1], visible));
         }
         return cs;
     }
 
+    private static final int REFERENCE_NUCLEI = 0xFF00FF;
+    private static final int[] ROUND_NUCLEI = {0x00FF00, 0xFFFF00, 0x00FFFF, 0xFF8000};
     private static final int[] CHANNEL_COLOURS = {0x00FF00, 0xFF0000, 0xFF00FF, 0x00FFFF, 0xFFFF00, 0xFF8000, 0xFFFFFF};
 
     private static boolean isNuclear(String name) {

@@ -27,13 +27,32 @@
     };
   }
 
-  // Each layer's current settings, also what the link carries.
+  // Each layer's current settings, also what the link carries; the plane (z, t) of the slide shown.
   const settings = {};
+  const plane = { z: Number(state.z) || 0, t: Number(state.t) || 0 };
+
+  // Sliders for the z and t of a stack (the slide's layer only: outputs are 2D).
+  function planeControls() {
+    const fs = el('fieldset', { id: 'plane' }, el('legend', {}, 'Plane'));
+    for (const [axis, size] of [['z', info.sizeZ], ['t', info.sizeT]]) {
+      if (size <= 1) continue;
+      plane[axis] = Math.min(plane[axis], size - 1);
+      const value = el('span', {}, ' ' + plane[axis] + ' / ' + (size - 1));
+      fs.append(el('label', {}, axis + ' ', el('input', { type: 'range', min: 0, max: size - 1, step: 1, value: plane[axis],
+        id: 'plane-' + axis, oninput: e => {
+          plane[axis] = Number(e.target.value); value.textContent = ' ' + plane[axis] + ' / ' + (size - 1);
+          redraw(info.layers.find(l => l.kind === 'image'));
+        } }), value));
+    }
+    return fs;
+  }
 
   function keyOf(layer, channel) { return channel === undefined ? layer.id : layer.id + ':' + channel.index; }
 
   function queryOf(layer, channel) {
     const q = {};
+    if (layer.kind === 'image' && plane.z) q.z = plane.z;
+    if (layer.kind === 'image' && plane.t) q.t = plane.t;
     if (layer.kind === 'patches' && settings[layer.id].by) q.by = settings[layer.id].by;
     if (channel) {
       const c = settings[keyOf(layer, channel)];
@@ -52,13 +71,15 @@
     hide(key);
     const s = settings[key], ls = settings[layer.id];
     if (!ls.visible || (channel && !s.visible)) return;
-    const additive = layer.channels.length > 0 && (layer.kind !== 'image' || Object.keys(drawn).some(k => k.startsWith(layer.id + ':')));
+    // Channels add up ('lighter') over the black background, whatever order their images arrive in;
+    // the slide's own images stay below every overlay.
+    const additive = layer.channels.length > 0;
     const mine = generation[key];
     pending++;
     viewer.addTiledImage({
       tileSource: tileSource(layer, queryOf(layer, channel)), opacity: ls.opacity,
       compositeOperation: additive ? 'lighter' : undefined,
-      index: layer.kind === 'image' && !additive ? 0 : undefined,
+      index: layer.kind === 'image' ? 0 : undefined,
       success: e => {
         pending--;
         if (generation[key] !== mine) { viewer.world.removeItem(e.item); return; }
@@ -167,6 +188,8 @@
         parts.push('c.' + keyOf(l, c) + '=' + [s.visible ? 1 : 0, s.color.replace('#', ''), s.lo, s.hi].join(','));
       }
     }
+    if (plane.z) parts.push('z=' + plane.z);
+    if (plane.t) parts.push('t=' + plane.t);
     const hash = '#' + parts.join('&');
     history.replaceState(null, '', hash);
     const a = document.getElementById('link');
@@ -208,6 +231,7 @@
       gestureSettingsMouse: { clickToZoom: false }
     });
     const layers = document.getElementById('layers');
+    if (d.sizeZ > 1 || d.sizeT > 1) layers.append(planeControls());
     for (const layer of d.layers) layers.append(layerControls(layer));
     for (const layer of d.layers) redraw(layer);
     viewer.addHandler('tile-load-failed', e => {
