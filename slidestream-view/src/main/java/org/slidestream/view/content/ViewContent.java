@@ -25,7 +25,6 @@ import org.slidestream.view.catalog.Cohort;
 import org.slidestream.view.catalog.SlideEntry;
 import org.slidestream.view.cohort.CohortTable;
 import org.slidestream.view.layer.TileLayer;
-import org.slidestream.view.session.LayerInfo;
 import org.slidestream.view.session.SlideView;
 import org.slidestream.view.session.SlideViews;
 import org.slidestream.view.session.ViewSettings;
@@ -266,10 +265,5 @@ public final class ViewContent implements AutoCloseable {
         views.close();
         tiles.close();
         blocks.close();
-    }
-
-    /** Level-0 size and layer infos of an open slide, for the report. */
-    public static List<LayerInfo> layers(SlideView v) {
-        return v.layerInfos();
     }
 }

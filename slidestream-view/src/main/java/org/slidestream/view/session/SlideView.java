@@ -11,7 +11,6 @@ import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slidestream.format.geojson.GeoJson;
-import org.slidestream.image.PixelType;
 import org.slidestream.memory.TileCache;
 import org.slidestream.pipeline.CohortInputs;
 import org.slidestream.slide.LevelInfo;
@@ -266,11 +265,6 @@ public final class SlideView implements AutoCloseable {
 
     /** Outputs that could not be shown, one line each. */
     public List<String> notes() { return List.copyOf(notes); }
-
-    /** Whether the slide is 8-bit. */
-    public boolean eightBit() {
-        return slide.metadata().pixelType() == PixelType.UINT8;
-    }
 
     @Override
     public void close() {
