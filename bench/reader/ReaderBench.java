@@ -10,6 +10,7 @@ import org.slidestream.memory.MemoryBudget;
 import org.slidestream.memory.PeakMemory;
 import org.slidestream.memory.TileCache;
 import org.slidestream.slide.LevelInfo;
+import org.slidestream.slide.Plane;
 import org.slidestream.slide.ReadRequest;
 import org.slidestream.slide.Slide;
 import org.slidestream.slide.SlideOptions;
@@ -96,7 +97,7 @@ public class ReaderBench {
                 rows.add(pool.submit(() -> {
                     Raster r = Raster.create(slide.metadata().pixelType(), tw, th, slide.metadata().sizeC());
                     for (int tx = 0; tx < Math.ceilDiv(l.width(), tw); tx++) {
-                        slide.readLevelRegion(lv, new org.slidestream.image.Region(tx * tw, row * th, tw, th), ReadRequest.ALL_CHANNELS, 0, 0, r);
+                        slide.readLevelRegion(lv, new org.slidestream.image.Region(tx * tw, row * th, tw, th), Plane.FIRST, r);
                     }
                 }));
                 tiles += Math.ceilDiv(l.width(), tw);

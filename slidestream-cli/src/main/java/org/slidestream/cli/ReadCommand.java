@@ -20,7 +20,9 @@ import org.slidestream.tiff.writer.WriteMetadata;
 import org.slidestream.io.AtomicOutput;
 import org.slidestream.memory.MemorySize;
 import org.slidestream.memory.Reservation;
+import org.slidestream.slide.Plane;
 import org.slidestream.slide.ReadRequest;
+import org.slidestream.slide.Resolution;
 import org.slidestream.slide.Slide;
 import org.slidestream.slide.SlideMetadata;
 import picocli.CommandLine.ArgGroup;
@@ -53,12 +55,12 @@ public final class ReadCommand implements Callable<Integer>, SlideCommand {
             + "(default: the whole image at that resolution, if it fits the memory budget).")
     String size;
 
-    static final class Resolution {
+    static final class ResolutionOptions {
         @Option(names = "--level", paramLabel = "L", description = "Pyramid level (default 0).") Integer level;
         @Option(names = "--downsample", paramLabel = "D", description = "Any downsample of level 0: the best level is read and resampled by area averaging.") Double downsample;
     }
 
-    @ArgGroup(exclusive = true) Resolution resolution;
+    @ArgGroup(exclusive = true) ResolutionOptions resolution;
 
     @Option(names = "--channel", paramLabel = "C", description = "Channel index or name (default: all channels).")
     String channel;
@@ -97,14 +99,14 @@ public final class ReadCommand implements Callable<Integer>, SlideCommand {
             } else {
                 ReadRequest req = request(s);
                 SlideMetadata m = s.metadata();
-                int bands = req.channel() == ReadRequest.ALL_CHANNELS ? m.sizeC() : 1;
+                int bands = req.plane().bands(m.sizeC());
                 // as a long: a region beyond one Java array is refused by the budget, saying what it needs
                 long bytes = (long) req.width() * req.height() * bands * m.pixelType().bytes();
                 // the slide's tile cache already holds part of the budget, and nothing else would release
                 // any while this one read waits: a region that does not fit beside it (with a few tiles
                 // of room for the reader) fails at once instead of waiting forever
                 var budget = run.budget();
-                int l = req.byLevel() ? req.level() : s.bestLevelForDownsample(req.downsample());
+                int l = levelRead(s, req);
                 long tiles = 4L * s.level(l).tileWidth() * s.level(l).tileHeight() * m.sizeC() * m.pixelType().bytes();
                 long free = budget.total() - budget.reserved();
                 if (bytes <= budget.total() && bytes + tiles > free) {
@@ -119,7 +121,11 @@ public final class ReadCommand implements Callable<Integer>, SlideCommand {
                     write(r, kind, regionMetadata(s, req));
                 }
                 err.printf(Locale.ROOT, "%s: %d x %d at (%d, %d), %s -> %s%n", slide.getFileName(), req.width(), req.height(),
-                        req.x(), req.y(), req.byLevel() ? "level " + req.level() : "downsample " + req.downsample(), output);
+                        req.x(), req.y(), switch (req.resolution()) {
+                            case Resolution.Level(int level) -> "level " + level;
+                            case Resolution.Downsample(double ds) -> "downsample " + ds;
+                            default -> req.resolution().toString();
+                        }, output);
             }
         }
         summary.print(err, run.budget());
@@ -152,7 +158,7 @@ public final class ReadCommand implements Callable<Integer>, SlideCommand {
     }
 
     private int channelIndex(SlideMetadata m) {
-        if (channel == null) return ReadRequest.ALL_CHANNELS;
+        if (channel == null) return Plane.ALL_CHANNELS;
         int byName = m.channelIndex(channel);
         if (byName >= 0) return byName;
         try {
@@ -175,15 +181,29 @@ public final class ReadCommand implements Callable<Integer>, SlideCommand {
         throw new ParameterException(spec.commandLine(), option + " takes two integers A,B: '" + text + "'");
     }
 
+    /** The level a read takes its pixels from. */
+    private static int levelRead(Slide s, ReadRequest req) {
+        return req.resolution() instanceof Resolution.Level(int level) ? level : s.bestLevelForDownsample(downsample(s, req));
+    }
+
+    /** Level-0 pixels per pixel read (the command reads at a level or a downsample). */
+    private static double downsample(Slide s, ReadRequest req) {
+        return switch (req.resolution()) {
+            case Resolution.Level(int level) -> s.level(level).downsample();
+            case Resolution.Downsample(double ds) -> ds;
+            default -> throw new IllegalStateException("read takes --level or --downsample, not " + req.resolution());
+        };
+    }
+
     /** The slide's metadata for the region: the channels read, the pixel size at the chosen resolution. */
     private static WriteMetadata regionMetadata(Slide s, ReadRequest req) {
         SlideMetadata m = s.metadata();
-        double d = req.byLevel() ? s.level(req.level()).downsample() : req.downsample();
+        double d = downsample(s, req);
         Double mx = m.mppX() == null ? null : m.mppX() * d, my = m.mppY() == null ? null : m.mppY() * d;
         Double mag = m.magnification() == null ? null : m.magnification() / d;
         WriteMetadata full = WriteMetadata.from(m);
-        boolean one = req.channel() != ReadRequest.ALL_CHANNELS;
-        return new WriteMetadata(one ? java.util.List.of(m.channelNames().get(req.channel())) : m.channelNames(),
+        boolean one = !req.plane().allChannels();
+        return new WriteMetadata(one ? java.util.List.of(m.channelNames().get(req.plane().c())) : m.channelNames(),
                 full.rgb() && !one, mx, my, m.mppZ(), mag, full.name());
     }
 

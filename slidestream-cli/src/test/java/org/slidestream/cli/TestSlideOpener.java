@@ -9,25 +9,28 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.slidestream.format.ImageFiles;
-import org.slidestream.image.ImageInfo;
 import org.slidestream.image.PixelType;
 import org.slidestream.image.Raster;
+import org.slidestream.image.RasterSource;
 import org.slidestream.image.Region;
 import org.slidestream.image.TileSource;
 import org.slidestream.slide.CorruptSlideException;
 import org.slidestream.slide.LevelInfo;
+import org.slidestream.slide.Plane;
 import org.slidestream.slide.ReadRequest;
 import org.slidestream.slide.Slide;
 import org.slidestream.slide.SlideMetadata;
 import org.slidestream.slide.SlideOpener;
 import org.slidestream.slide.SlideOptions;
+import org.slidestream.slide.TiledSlide;
 import org.slidestream.synth.SyntheticSlide;
 
 /**
  * Test slides for the command tests, readable before a TIFF reader is on the class path: a text
  * file {@code synth W H SEED} is the procedural synthetic slide of that size; a PNG is its pixels,
- * with an optional {@code mpp} sidecar ({@code NAME.png.mpp}). Levels are 2x area averages of
- * level 0; reads at any downsample average the level-0 pixels each output pixel covers.
+ * with an optional {@code mpp} sidecar ({@code NAME.png.mpp}). Both are formats on the tile engine:
+ * level 0 is the image in 256 px tiles; levels 1, 2, ... are 4x, 16x, ... downsamples whose tiles
+ * the engine resamples from level 0, as it resamples any read between levels.
  */
 public final class TestSlideOpener implements SlideOpener {
     @Override public String name() { return "test"; }
@@ -47,81 +50,68 @@ public final class TestSlideOpener implements SlideOpener {
             if (text.startsWith("broken")) throw new CorruptSlideException(path, "damaged tile 0 (test)");
             if (text.startsWith("synth ")) {
                 String[] f = text.strip().split("\\s+");
-                return new TestSlide(path, SyntheticSlide.procedural(Integer.parseInt(f[1]), Integer.parseInt(f[2]), Long.parseLong(f[3])),
-                        SyntheticSlide.MPP, SyntheticSlide.MAGNIFICATION);
+                return TestSlide.of(path, SyntheticSlide.procedural(Integer.parseInt(f[1]), Integer.parseInt(f[2]), Long.parseLong(f[3])),
+                        SyntheticSlide.MPP, SyntheticSlide.MAGNIFICATION, options);
             }
             Raster r = ImageFiles.read(path);
             Path mppFile = path.resolveSibling(path.getFileName() + ".mpp");
             Double mpp = Files.exists(mppFile) ? Double.valueOf(Files.readString(mppFile).strip()) : null;
-            return new TestSlide(path, new RasterSource(r), mpp, null);
+            return TestSlide.of(path, RasterSource.of(r, 255), mpp, null, options);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    record RasterSource(Raster r) implements TileSource {
-        @Override public ImageInfo info() { return new ImageInfo(r.width(), r.height(), 3, PixelType.UINT8, 256, 256); }
+    /** One level of RGB pixels from a tile source: the slide's level 0. */
+    private static final class Level0 extends TiledSlide {
+        private final TileSource src;
 
-        @Override public void read(int plane, Region region, Raster dest) {
-            dest.fill(255);
-            Region in = region.intersect(info().bounds());
-            if (!in.isEmpty()) dest.copyFrom(r, in.x(), in.y(), in.x() - region.x(), in.y() - region.y(), in.width(), in.height());
+        Level0(Path path, TileSource src, SlideMetadata meta, SlideOptions options) {
+            super(path, meta, List.of(new LevelInfo(src.info().width(), src.info().height(), 1, TILE, TILE)), options);
+            this.src = src;
         }
+
+        @Override protected Raster decodeTile(int level, Plane plane, int tx, int ty) {
+            Raster r = Raster.create(PixelType.UINT8, TILE, TILE, 3);
+            src.read(0, new Region(tx * TILE, ty * TILE, TILE, TILE), r);
+            return r;
+        }
+
+        @Override public List<String> associatedImages() { return List.of(); }
+
+        @Override public Raster readAssociated(String name) { throw new IllegalArgumentException("none"); }
     }
 
-    static final class TestSlide implements Slide {
-        private final Path path;
-        private final TileSource src;
-        private final SlideMetadata meta;
-        private final List<LevelInfo> levels = new ArrayList<>();
+    private static final int TILE = 256;
 
-        TestSlide(Path path, TileSource src, Double mpp, Double mag) {
-            this.path = path;
-            this.src = src;
-            this.meta = new SlideMetadata("test", PixelType.UINT8, 3, 1, 1, List.of("R", "G", "B"), mpp, mpp, null, mag, true, Map.of());
+    static final class TestSlide extends TiledSlide {
+        private final Level0 base;
+
+        private TestSlide(Level0 base, List<LevelInfo> levels, SlideOptions options) {
+            super(base.path(), base.metadata(), levels, options);
+            this.base = base;
+        }
+
+        static TestSlide of(Path path, TileSource src, Double mpp, Double mag, SlideOptions options) {
+            SlideMetadata meta = new SlideMetadata("test", PixelType.UINT8, 3, 1, 1, List.of("R", "G", "B"), mpp, mpp, null, mag, true, Map.of());
+            List<LevelInfo> levels = new ArrayList<>();
             int w = src.info().width(), h = src.info().height();
-            for (int d = 1; d == 1 || Math.max(w / d, h / d) >= 256; d *= 4) {
-                levels.add(new LevelInfo(Math.ceilDiv(w, d), Math.ceilDiv(h, d), d, 256, 256));
+            for (int d = 1; d == 1 || Math.max(w / d, h / d) >= TILE; d *= 4) {
+                levels.add(new LevelInfo(Math.ceilDiv(w, d), Math.ceilDiv(h, d), d, TILE, TILE));
             }
+            return new TestSlide(new Level0(path, src, meta, options), levels, options);
         }
 
-        @Override public Path path() { return path; }
-        @Override public SlideMetadata metadata() { return meta; }
-        @Override public List<LevelInfo> levels() { return levels; }
+        @Override protected Raster decodeTile(int level, Plane plane, int tx, int ty) {
+            double d = level(level).downsample();
+            int x = (int) Math.round(tx * TILE * d), y = (int) Math.round(ty * TILE * d);
+            return base.readRegion(ReadRequest.atDownsample(d, x, y, TILE, TILE));
+        }
+
         @Override public List<String> associatedImages() { return List.of(); }
+
         @Override public Raster readAssociated(String name) { throw new IllegalArgumentException("none"); }
-        @Override public void close() {}
 
-        @Override public void readRegion(ReadRequest q, Raster dest) {
-            double ds = q.byLevel() ? levels.get(q.level()).downsample() : q.downsample();
-            average(q.x(), q.y(), q.width(), q.height(), ds, dest);
-        }
-
-        @Override public void readLevelRegion(int level, Region r, int channel, int z, int t, Raster dest) {
-            double ds = levels.get(level).downsample();
-            average((int) Math.round(r.x() * ds), (int) Math.round(r.y() * ds), r.width(), r.height(), ds, dest);
-        }
-
-        /** Each output pixel: the mean of the level-0 pixels whose centres fall in its footprint. */
-        private void average(int x0, int y0, int w, int h, double ds, Raster dest) {
-            if (ds == 1) {
-                src.read(0, new Region(x0, y0, w, h), dest);
-                return;
-            }
-            for (int y = 0; y < h; y++) {
-                int sy0 = (int) Math.floor(y0 + y * ds), sy1 = Math.max(sy0 + 1, (int) Math.floor(y0 + (y + 1) * ds));
-                int sw = (int) Math.floor(w * ds) + 2;
-                Raster strip = Raster.create(PixelType.UINT8, sw, sy1 - sy0, 3);
-                src.read(0, new Region(x0, sy0, sw, sy1 - sy0), strip);
-                for (int x = 0; x < w; x++) {
-                    int sx0 = (int) Math.floor(x * ds), sx1 = Math.max(sx0 + 1, (int) Math.floor((x + 1) * ds));
-                    for (int b = 0; b < 3; b++) {
-                        long s = 0;
-                        for (int yy = 0; yy < sy1 - sy0; yy++) for (int xx = sx0; xx < sx1; xx++) s += strip.bytes()[(yy * sw + xx) * 3 + b] & 0xFF;
-                        dest.bytes()[(y * dest.width() + x) * 3 + b] = (byte) Math.round(s / (double) ((sy1 - sy0) * (sx1 - sx0)));
-                    }
-                }
-            }
-        }
+        @Override protected void closeSource() { base.close(); }
     }
 }

@@ -13,7 +13,10 @@ import java.util.Objects;
  * {@code float[]} and {@code double[]} for floating point. Unsigned types are stored in the signed
  * Java type of the same width; {@link #get} returns the unsigned value.
  *
- * <p>Rasters are mutable and not thread-safe; each tile in flight owns its own.
+ * <p>Rasters are mutable and not thread-safe; each tile in flight owns its own. A
+ * {@linkplain #readOnlyView() read-only view} shares its samples with other threads (the tile cache
+ * hands out only such views): its pixels can be read and copied from, and every method that would
+ * write them, or hand out the backing array, throws {@link IllegalStateException}.
  */
 public final class Raster {
     private final PixelType type;
@@ -21,13 +24,34 @@ public final class Raster {
     private final int height;
     private final int bands;
     private final Object data;
+    private final boolean readOnly;
 
     private Raster(PixelType type, int width, int height, int bands, Object data) {
+        this(type, width, height, bands, data, false);
+    }
+
+    private Raster(PixelType type, int width, int height, int bands, Object data, boolean readOnly) {
         this.type = Objects.requireNonNull(type);
         this.width = width;
         this.height = height;
         this.bands = bands;
         this.data = data;
+        this.readOnly = readOnly;
+    }
+
+    /**
+     * A read-only view of this raster's samples (no copy): what may be shared between threads. The
+     * view sees later writes to this raster, so the owner must stop writing before sharing it.
+     */
+    public Raster readOnlyView() {
+        return readOnly ? this : new Raster(type, width, height, bands, data, true);
+    }
+
+    public boolean isReadOnly() { return readOnly; }
+
+    private Object writable() {
+        if (readOnly) throw new IllegalStateException("read-only raster " + this + " (a shared tile): copy from it instead");
+        return data;
     }
 
     /** A zero-filled raster. */
@@ -92,17 +116,17 @@ public final class Raster {
     public int sampleCount() { return width * height * bands; }
 
     /** The backing array (byte[], short[], int[], float[] or double[]). */
-    public Object array() { return data; }
+    public Object array() { return writable(); }
 
-    public byte[] bytes() { return (byte[]) data; }
+    public byte[] bytes() { return (byte[]) writable(); }
 
-    public short[] shorts() { return (short[]) data; }
+    public short[] shorts() { return (short[]) writable(); }
 
-    public int[] ints() { return (int[]) data; }
+    public int[] ints() { return (int[]) writable(); }
 
-    public float[] floats() { return (float[]) data; }
+    public float[] floats() { return (float[]) writable(); }
 
-    public double[] doubles() { return (double[]) data; }
+    public double[] doubles() { return (double[]) writable(); }
 
     public int index(int x, int y, int band) {
         return (y * width + x) * bands + band;
@@ -132,6 +156,7 @@ public final class Raster {
     }
 
     public void setAt(int i, double v) {
+        Object data = writable();
         switch (type) {
             case UINT8, INT8 -> ((byte[]) data)[i] = (byte) clampRound(v);
             case UINT16, INT16 -> ((short[]) data)[i] = (short) clampRound(v);
@@ -151,6 +176,7 @@ public final class Raster {
 
     /** Sets every sample to {@code v}. */
     public void fill(double v) {
+        Object data = writable();
         switch (type) {
             case UINT8, INT8 -> Arrays.fill((byte[]) data, 0, sampleCount(), (byte) clampRound(v));
             case UINT16, INT16 -> Arrays.fill((short[]) data, 0, sampleCount(), (short) clampRound(v));
@@ -162,6 +188,7 @@ public final class Raster {
 
     /** Fills a rectangle of this raster with {@code v} in every band. */
     public void fill(Region r, double v) {
+        Object data = writable();
         Region c = r.intersect(new Region(0, 0, width, height));
         if (c.isEmpty()) return;
         Raster row = create(type, c.width(), 1, bands);
@@ -180,6 +207,7 @@ public final class Raster {
             throw new IllegalArgumentException("cannot copy " + src.type + "x" + src.bands
                     + " into " + type + "x" + bands);
         }
+        Object data = writable();
         if (w <= 0 || h <= 0) return;
         if (sx < 0 || sy < 0 || sx + w > src.width || sy + h > src.height
                 || dx < 0 || dy < 0 || dx + w > width || dy + h > height) {
@@ -194,6 +222,69 @@ public final class Raster {
         }
         for (int r = 0; r < h; r++) {
             System.arraycopy(src.data, src.index(sx, sy + r, 0), data, index(dx, dy + r, 0), rowLen);
+        }
+    }
+
+    /**
+     * Copies bands {@code srcBand .. srcBand+n} of a {@code w x h} block at {@code (sx, sy)} of
+     * {@code src} to bands {@code destBand ..} of this raster at {@code (dx, dy)}: a channel of a
+     * multi-channel tile, or the channels of one stored image into their place among a slide's bands.
+     * Same pixel type; one loop per array type, no per-sample dispatch.
+     */
+    public void copyBandsFrom(Raster src, int sx, int sy, int srcBand, int dx, int dy, int destBand, int n, int w, int h) {
+        if (srcBand == 0 && destBand == 0 && n == src.bands && n == bands) {
+            copyFrom(src, sx, sy, dx, dy, w, h);
+            return;
+        }
+        if (src.type != type) throw new IllegalArgumentException("cannot copy " + src.type + " into " + type);
+        if (srcBand < 0 || destBand < 0 || n < 1 || srcBand + n > src.bands || destBand + n > bands) {
+            throw new IndexOutOfBoundsException("bands " + srcBand + "+" + n + " of " + src.bands + " to " + destBand + " of " + bands);
+        }
+        Object d = writable();
+        int sb = src.bands, db = bands;
+        for (int y = 0; y < h; y++) {
+            int si = src.index(sx, sy + y, srcBand), di = index(dx, dy + y, destBand);
+            switch (src.data) {
+                case byte[] a -> copyRow(a, si, sb, (byte[]) d, di, db, n, w);
+                case short[] a -> { short[] o = (short[]) d; for (int x = 0; x < w; x++, si += sb, di += db) for (int b = 0; b < n; b++) o[di + b] = a[si + b]; }
+                case int[] a -> { int[] o = (int[]) d; for (int x = 0; x < w; x++, si += sb, di += db) for (int b = 0; b < n; b++) o[di + b] = a[si + b]; }
+                case float[] a -> { float[] o = (float[]) d; for (int x = 0; x < w; x++, si += sb, di += db) for (int b = 0; b < n; b++) o[di + b] = a[si + b]; }
+                case double[] a -> { double[] o = (double[]) d; for (int x = 0; x < w; x++, si += sb, di += db) for (int b = 0; b < n; b++) o[di + b] = a[si + b]; }
+                default -> throw new IllegalStateException(src.data.getClass().toString());
+            }
+        }
+    }
+
+    private static void copyRow(byte[] a, int si, int sb, byte[] o, int di, int db, int n, int w) {
+        if (n == 1) {
+            for (int x = 0; x < w; x++, si += sb, di += db) o[di] = a[si];
+        } else {
+            for (int x = 0; x < w; x++, si += sb, di += db) for (int b = 0; b < n; b++) o[di + b] = a[si + b];
+        }
+    }
+
+    /** Sets bands {@code band0 .. band0+n} of a {@code w x h} block at {@code (x, y)} to {@code v}. */
+    public void fillBands(int x, int y, int band0, int n, int w, int h, double v) {
+        if (band0 == 0 && n == bands) {
+            fill(new Region(x, y, w, h), v);
+            return;
+        }
+        Object d = writable();
+        Raster one = create(type, 1, 1, 1);
+        one.fill(v);
+        Object s = one.data;
+        for (int r = 0; r < h; r++) {
+            int di = index(x, y + r, band0);
+            for (int c = 0; c < w; c++, di += bands) {
+                switch (d) {
+                    case byte[] o -> Arrays.fill(o, di, di + n, ((byte[]) s)[0]);
+                    case short[] o -> Arrays.fill(o, di, di + n, ((short[]) s)[0]);
+                    case int[] o -> Arrays.fill(o, di, di + n, ((int[]) s)[0]);
+                    case float[] o -> Arrays.fill(o, di, di + n, ((float[]) s)[0]);
+                    case double[] o -> Arrays.fill(o, di, di + n, ((double[]) s)[0]);
+                    default -> throw new IllegalStateException(d.getClass().toString());
+                }
+            }
         }
     }
 
@@ -212,8 +303,8 @@ public final class Raster {
         Raster out = create(type, width, height, 1);
         int n = width * height;
         switch (type.bytes()) {
-            case 1 -> { byte[] s = bytes(), d = out.bytes(); for (int i = 0; i < n; i++) d[i] = s[i * bands + b]; }
-            case 2 -> { short[] s = shorts(), d = out.shorts(); for (int i = 0; i < n; i++) d[i] = s[i * bands + b]; }
+            case 1 -> { byte[] s = (byte[]) data, d = out.bytes(); for (int i = 0; i < n; i++) d[i] = s[i * bands + b]; }
+            case 2 -> { short[] s = (short[]) data, d = out.shorts(); for (int i = 0; i < n; i++) d[i] = s[i * bands + b]; }
             default -> { for (int i = 0; i < n; i++) out.setAt(i, getAt(i * bands + b)); }
         }
         return out;
@@ -226,14 +317,15 @@ public final class Raster {
         }
         int n = width * height;
         switch (type.bytes()) {
-            case 1 -> { byte[] s = src.bytes(), d = bytes(); for (int i = 0; i < n; i++) d[i * bands + b] = s[i]; }
-            case 2 -> { short[] s = src.shorts(), d = shorts(); for (int i = 0; i < n; i++) d[i * bands + b] = s[i]; }
+            case 1 -> { byte[] s = (byte[]) src.data, d = bytes(); for (int i = 0; i < n; i++) d[i * bands + b] = s[i]; }
+            case 2 -> { short[] s = (short[]) src.data, d = shorts(); for (int i = 0; i < n; i++) d[i * bands + b] = s[i]; }
             default -> { for (int i = 0; i < n; i++) setAt(i * bands + b, src.getAt(i)); }
         }
     }
 
     /** Fills this raster from raw samples in {@code order} (as stored in a TIFF strip or tile). */
     public void readSamples(ByteBuffer src) {
+        Object data = writable();
         ByteBuffer in = src.duplicate().order(src.order());
         int n = sampleCount();
         switch (type) {
@@ -267,11 +359,11 @@ public final class Raster {
         if (o.type != type || o.width != width || o.height != height || o.bands != bands) return false;
         int n = sampleCount();
         return switch (type.bytes()) {
-            case 1 -> Arrays.equals(bytes(), 0, n, o.bytes(), 0, n);
-            case 2 -> Arrays.equals(shorts(), 0, n, o.shorts(), 0, n);
-            case 4 -> type.isFloat() ? Arrays.equals(floats(), 0, n, o.floats(), 0, n)
-                    : Arrays.equals(ints(), 0, n, o.ints(), 0, n);
-            default -> Arrays.equals(doubles(), 0, n, o.doubles(), 0, n);
+            case 1 -> Arrays.equals((byte[]) data, 0, n, (byte[]) o.data, 0, n);
+            case 2 -> Arrays.equals((short[]) data, 0, n, (short[]) o.data, 0, n);
+            case 4 -> type.isFloat() ? Arrays.equals((float[]) data, 0, n, (float[]) o.data, 0, n)
+                    : Arrays.equals((int[]) data, 0, n, (int[]) o.data, 0, n);
+            default -> Arrays.equals((double[]) data, 0, n, (double[]) o.data, 0, n);
         };
     }
 

@@ -16,7 +16,8 @@ import org.slidestream.image.Raster;
  * run's {@link MemoryBudget} when the cache is made, so the budget accounts for it. Concurrent
  * requests for the same missing tile decode it once; decoding happens outside the cache's lock.
  *
- * <p>Cached rasters are shared between threads: callers must treat them as read-only.
+ * <p>Cached rasters are shared between threads, so the cache holds and returns
+ * {@linkplain Raster#readOnlyView() read-only views}: a caller copies from them.
  */
 public final class TileCache implements AutoCloseable {
     private static final TileCache NONE = new TileCache();
@@ -54,13 +55,13 @@ public final class TileCache implements AutoCloseable {
     public synchronized long size() { return size; }
 
     /**
-     * The tile for {@code key}, decoding it with {@code loader} when missing. Exceptions from the
-     * loader propagate (unchecked ones unchanged) and nothing is cached for that key.
+     * The tile for {@code key} (a read-only view), decoding it with {@code loader} when missing.
+     * Exceptions from the loader propagate (unchecked ones unchanged) and nothing is cached for that key.
      */
     public Raster get(Object key, Supplier<Raster> loader) {
         if (capacity == 0) {
             misses.increment();
-            return loader.get();
+            return loader.get().readOnlyView();
         }
         synchronized (this) {
             Raster r = entries.get(key);
@@ -76,7 +77,7 @@ public final class TileCache implements AutoCloseable {
             return await(other);
         }
         try {
-            Raster r = loader.get();
+            Raster r = loader.get().readOnlyView();
             put(key, r);
             mine.complete(r);
             return r;
@@ -86,6 +87,17 @@ public final class TileCache implements AutoCloseable {
         } finally {
             loading.remove(key);
         }
+    }
+
+    /** The tile for {@code key} when it is cached (a read-only view, counted as a hit), else null; never decodes. */
+    public Raster peek(Object key) {
+        if (capacity == 0) return null;
+        Raster r;
+        synchronized (this) {
+            r = entries.get(key);
+        }
+        if (r != null) hits.increment();
+        return r;
     }
 
     private static Raster await(CompletableFuture<Raster> f) {

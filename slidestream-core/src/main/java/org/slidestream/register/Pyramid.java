@@ -10,7 +10,7 @@ import org.slidestream.image.RasterSource;
 import org.slidestream.image.Region;
 import org.slidestream.image.TileSource;
 import org.slidestream.slide.LevelInfo;
-import org.slidestream.slide.ReadRequest;
+import org.slidestream.slide.Plane;
 import org.slidestream.slide.Slide;
 import org.slidestream.slide.SlideMetadata;
 
@@ -91,7 +91,7 @@ public interface Pyramid {
             @Override public TileSource level(int index) { return slide.levelSource(index); }
             @Override public Raster readChannel(int level, Region region, int channel, int plane) {
                 Raster r = Raster.create(m.pixelType(), region.width(), region.height(), 1);
-                slide.readLevelRegion(level, region, channel, plane % m.sizeZ(), plane / m.sizeZ(), r);
+                slide.readLevelRegion(level, region, new Plane(channel, plane % m.sizeZ(), plane / m.sizeZ()), r);
                 return r;
             }
         };

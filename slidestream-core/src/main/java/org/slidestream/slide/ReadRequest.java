@@ -2,41 +2,41 @@ package org.slidestream.slide;
 
 /**
  * A region to read, in OpenSlide's convention: {@code x, y} are the top-left corner in level-0
- * pixels; {@code width, height} are pixels of the output, at the chosen level or downsample.
+ * pixels; {@code width, height} are pixels of the output, at the chosen {@link Resolution}.
  *
- * <p>Exactly one of {@code level} (>= 0) and {@code downsample} (> 0, with level -1) chooses the
- * resolution. At an arbitrary downsample the reader reads the best level (the largest downsample
- * not above the requested one) and resamples by area averaging.
- *
- * @param channel a channel index, or {@link #ALL_CHANNELS} for every channel as interleaved bands
- * @param z       Z section
- * @param t       time point
+ * <p>At a pyramid level the pixels are the level's as stored. At any other resolution the reader
+ * reads the best level (the largest downsample not above the requested one) and resamples by area
+ * averaging, unless a level's pixel grid matches the requested one within half an output pixel over
+ * the region.
  */
-public record ReadRequest(int x, int y, int width, int height, int level, double downsample, int channel, int z, int t) {
-    public static final int ALL_CHANNELS = -1;
+public record ReadRequest(int x, int y, int width, int height, Resolution resolution, Plane plane) {
 
     public ReadRequest {
         if (width < 0 || height < 0) throw new IllegalArgumentException("negative size " + width + "x" + height);
-        if (level < 0 && !(downsample > 0)) throw new IllegalArgumentException("choose a level (>= 0) or a downsample (> 0)");
-        if (level >= 0 && downsample > 0) throw new IllegalArgumentException("choose a level or a downsample, not both");
-        if (channel < ALL_CHANNELS || z < 0 || t < 0) throw new IllegalArgumentException("bad channel/z/t: " + channel + "/" + z + "/" + t);
+        if (resolution == null) throw new IllegalArgumentException("no resolution");
+        if (plane == null) throw new IllegalArgumentException("no plane");
     }
 
     /** A region at a pyramid level, all channels, z = t = 0. */
     public static ReadRequest atLevel(int level, int x, int y, int width, int height) {
-        return new ReadRequest(x, y, width, height, level, 0, ALL_CHANNELS, 0, 0);
+        return new ReadRequest(x, y, width, height, new Resolution.Level(level), Plane.FIRST);
     }
 
     /** A region at an arbitrary downsample of level 0, all channels, z = t = 0. */
     public static ReadRequest atDownsample(double downsample, int x, int y, int width, int height) {
-        return new ReadRequest(x, y, width, height, -1, downsample, ALL_CHANNELS, 0, 0);
+        return new ReadRequest(x, y, width, height, new Resolution.Downsample(downsample), Plane.FIRST);
     }
 
-    public ReadRequest withChannel(int c) { return new ReadRequest(x, y, width, height, level, downsample, c, z, t); }
+    /** A region at a resolution, all channels, z = t = 0. */
+    public static ReadRequest at(Resolution resolution, int x, int y, int width, int height) {
+        return new ReadRequest(x, y, width, height, resolution, Plane.FIRST);
+    }
 
-    public ReadRequest withZ(int newZ) { return new ReadRequest(x, y, width, height, level, downsample, channel, newZ, t); }
+    public ReadRequest withPlane(Plane p) { return new ReadRequest(x, y, width, height, resolution, p); }
 
-    public ReadRequest withT(int newT) { return new ReadRequest(x, y, width, height, level, downsample, channel, z, newT); }
+    public ReadRequest withChannel(int c) { return withPlane(plane.withChannel(c)); }
 
-    public boolean byLevel() { return level >= 0; }
+    public ReadRequest withZ(int z) { return withPlane(plane.withZ(z)); }
+
+    public ReadRequest withT(int t) { return withPlane(plane.withT(t)); }
 }

@@ -53,14 +53,7 @@ public interface Slide extends AutoCloseable {
      * (OpenSlide's rule), allowing for rounding in stored downsamples.
      */
     default int bestLevelForDownsample(double downsample) {
-        List<LevelInfo> ls = levels();
-        int best = 0;
-        for (int i = 1; i < ls.size(); i++) {
-            if (ls.get(i).downsample() <= downsample * (1 + 1e-6)) {
-                best = i;
-            }
-        }
-        return best;
+        return Resolution.bestLevel(levels(), downsample);
     }
 
     /** Names of the associated images ({@code thumbnail}, {@code label}, {@code macro}, ...). */
@@ -73,6 +66,9 @@ public interface Slide extends AutoCloseable {
      * Reads a region into {@code dest} at (0, 0). {@code dest} must have the request's band count
      * ({@link SlideMetadata#sizeC()} for all channels, else 1), the slide's pixel type, and at least
      * the request's size. Pixels outside the image are the background.
+     *
+     * @throws IllegalArgumentException when the request names a level, channel, section or time point
+     *                                  the slide lacks, or a resolution it cannot resolve
      */
     void readRegion(ReadRequest request, Raster dest);
 
@@ -81,12 +77,12 @@ public interface Slide extends AutoCloseable {
      * {@link #readRegion} and {@link #levelSource} build on. Same rules for {@code dest} and for
      * pixels outside the level as {@link #readRegion}.
      */
-    void readLevelRegion(int level, Region region, int channel, int z, int t, Raster dest);
+    void readLevelRegion(int level, Region region, Plane plane, Raster dest);
 
     /** Reads a region into a new raster. */
     default Raster readRegion(ReadRequest request) {
         SlideMetadata m = metadata();
-        int bands = request.channel() == ReadRequest.ALL_CHANNELS ? m.sizeC() : 1;
+        int bands = request.plane().bands(m.sizeC());
         Raster r = Raster.create(m.pixelType(), request.width(), request.height(), bands);
         readRegion(request, r);
         return r;
@@ -108,7 +104,7 @@ public interface Slide extends AutoCloseable {
             @Override public int planes() { return m.sizeZ() * m.sizeT(); }
 
             @Override public void read(int plane, Region region, Raster dest) {
-                self.readLevelRegion(level, region, ReadRequest.ALL_CHANNELS, plane % m.sizeZ(), plane / m.sizeZ(), dest);
+                self.readLevelRegion(level, region, Plane.of(plane % m.sizeZ(), plane / m.sizeZ()), dest);
             }
         };
     }

@@ -6,7 +6,7 @@ import org.slidestream.image.Raster;
 import org.slidestream.image.Region;
 import org.slidestream.memory.MemoryBudget;
 import org.slidestream.memory.Reservation;
-import org.slidestream.slide.ReadRequest;
+import org.slidestream.slide.Plane;
 import org.slidestream.slide.Slide;
 
 /**
@@ -75,7 +75,7 @@ public final class StainSample {
             for (int by = y0; by < y1; by += block) {
                 for (int bx = x0; bx < x1; bx += block) {
                     Region b = new Region(bx, by, Math.min(block, x1 - bx), Math.min(block, y1 - by));
-                    slide.readLevelRegion(level, b, ReadRequest.ALL_CHANNELS, 0, 0, buf);
+                    slide.readLevelRegion(level, b, Plane.FIRST, buf);
                     s.add(buf, new Region(0, 0, b.width(), b.height()), k);
                 }
             }

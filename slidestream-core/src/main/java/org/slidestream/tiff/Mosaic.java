@@ -93,7 +93,7 @@ public final class Mosaic implements TileGrid {
             long x0 = Math.max(t.x(), p.x()), y0 = Math.max(t.y(), p.y());
             long x1 = Math.min(t.right(), p.x() + p.width()), y1 = Math.min(t.bottom(), p.y() + p.height());
             if (x1 <= x0 || y1 <= y0) continue;
-            Bands.copy(src, (int) (p.cropX() + x0 - p.x()), (int) (p.cropY() + y0 - p.y()), 0, out, (int) (x0 - t.x()), (int) (y0 - t.y()),
+            out.copyBandsFrom(src, (int) (p.cropX() + x0 - p.x()), (int) (p.cropY() + y0 - p.y()), 0, (int) (x0 - t.x()), (int) (y0 - t.y()),
                     0, bands, (int) (x1 - x0), (int) (y1 - y0));
         }
         return out;

@@ -15,6 +15,7 @@ import org.slidestream.image.Region;
 import org.slidestream.memory.MemoryBudget;
 import org.slidestream.philips.PhilipsSlideTest;
 import org.slidestream.scn.ScnSlideTest;
+import org.slidestream.slide.Plane;
 import org.slidestream.slide.ReadRequest;
 import org.slidestream.slide.Slide;
 import org.slidestream.slide.SlideOptions;
@@ -43,8 +44,8 @@ class VendorBadInputTest {
                 for (int l = 0; l < slide.levelCount(); l++) {
                     var li = slide.level(l);
                     Raster r = Raster.create(slide.metadata().pixelType(), 256, 256, slide.metadata().sizeC());
-                    slide.readLevelRegion(l, new Region(li.width() / 2, li.height() / 2, 256, 256), ReadRequest.ALL_CHANNELS, 0, 0, r);
-                    slide.readLevelRegion(l, new Region(li.width() - 100, li.height() - 100, 256, 256), ReadRequest.ALL_CHANNELS, 0, 0, r);
+                    slide.readLevelRegion(l, new Region(li.width() / 2, li.height() / 2, 256, 256), Plane.FIRST, r);
+                    slide.readLevelRegion(l, new Region(li.width() - 100, li.height() - 100, 256, 256), Plane.FIRST, r);
                 }
                 for (String a : slide.associatedImages()) slide.readAssociated(a);
                 return slide.levelCount();

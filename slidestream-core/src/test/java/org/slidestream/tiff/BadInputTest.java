@@ -17,6 +17,7 @@ import org.slidestream.image.PixelType;
 import org.slidestream.image.Raster;
 import org.slidestream.memory.MemoryBudget;
 import org.slidestream.slide.CorruptSlideException;
+import org.slidestream.slide.Plane;
 import org.slidestream.slide.ReadRequest;
 import org.slidestream.slide.Slide;
 import org.slidestream.slide.SlideException;
@@ -103,7 +104,7 @@ class BadInputTest {
                 var li = s.level(l);
                 for (int y = 0; y < li.height(); y += 1024) {
                     for (int x = 0; x < li.width(); x += 1024) {
-                        s.readLevelRegion(l, new org.slidestream.image.Region(x, y, 1024, 1024), ReadRequest.ALL_CHANNELS, 0, 0,
+                        s.readLevelRegion(l, new org.slidestream.image.Region(x, y, 1024, 1024), Plane.FIRST,
                                 Raster.create(s.metadata().pixelType(), 1024, 1024, s.metadata().sizeC()));
                     }
                 }

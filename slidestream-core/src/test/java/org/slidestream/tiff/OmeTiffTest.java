@@ -16,6 +16,7 @@ import org.slidestream.image.PixelType;
 import org.slidestream.image.Raster;
 import org.slidestream.image.Region;
 import org.slidestream.memory.MemoryBudget;
+import org.slidestream.slide.Plane;
 import org.slidestream.slide.ReadRequest;
 import org.slidestream.slide.Slide;
 import org.slidestream.slide.SlideMetadata;
@@ -73,7 +74,7 @@ class OmeTiffTest {
     private static Raster plane(Slide s, int level, int c, int z) {
         var li = s.level(level);
         Raster r = Raster.create(s.metadata().pixelType(), li.width(), li.height(), 1);
-        s.readLevelRegion(level, new Region(0, 0, li.width(), li.height()), c, z, 0, r);
+        s.readLevelRegion(level, new Region(0, 0, li.width(), li.height()), new Plane(c, z, 0), r);
         return r;
     }
 
@@ -118,7 +119,7 @@ class OmeTiffTest {
             for (int l = 0; l < 3; l++) {
                 var li = s.level(l);
                 Raster all = Raster.create(PixelType.UINT16, li.width(), li.height(), 3);
-                s.readLevelRegion(l, new Region(0, 0, li.width(), li.height()), ReadRequest.ALL_CHANNELS, 0, 0, all);
+                s.readLevelRegion(l, new Region(0, 0, li.width(), li.height()), Plane.FIRST, all);
                 // tifffile's reference is C, Y, X: compare plane by plane.
                 byte[] ref = Files.readAllBytes(dir.resolve("channels.ome.tif." + l + ".raw"));
                 int n = li.width() * li.height() * 2;

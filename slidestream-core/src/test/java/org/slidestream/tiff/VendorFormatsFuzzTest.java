@@ -14,6 +14,7 @@ import org.slidestream.image.Region;
 import org.slidestream.memory.MemoryBudget;
 import org.slidestream.philips.PhilipsSlideTest;
 import org.slidestream.scn.ScnSlideTest;
+import org.slidestream.slide.Plane;
 import org.slidestream.slide.ReadRequest;
 import org.slidestream.slide.Slide;
 import org.slidestream.slide.SlideOptions;
@@ -150,8 +151,8 @@ class VendorFormatsFuzzTest {
             for (int l = 0; l < Math.min(8, s.levelCount()); l++) {
                 var li = s.level(l);
                 Raster r = Raster.create(s.metadata().pixelType(), 64, 64, bands);
-                s.readLevelRegion(l, new Region(0, 0, 64, 64), ReadRequest.ALL_CHANNELS, 0, 0, r);
-                s.readLevelRegion(l, new Region(li.width() / 2, li.height() / 2, 64, 64), ReadRequest.ALL_CHANNELS, 0, 0, r);
+                s.readLevelRegion(l, new Region(0, 0, 64, 64), Plane.FIRST, r);
+                s.readLevelRegion(l, new Region(li.width() / 2, li.height() / 2, 64, 64), Plane.FIRST, r);
             }
             s.readRegion(ReadRequest.atDownsample(3.3, 0, 0, 32, 32));
             for (String a : s.associatedImages()) s.readAssociated(a);

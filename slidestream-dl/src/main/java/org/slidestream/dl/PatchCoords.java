@@ -144,7 +144,7 @@ public final class PatchCoords implements AutoCloseable {
         if (x < Integer.MIN_VALUE || x > Integer.MAX_VALUE || y < Integer.MIN_VALUE || y > Integer.MAX_VALUE) {
             throw new IllegalArgumentException(String.format(Locale.ROOT, "patch corner (%d, %d) is outside any slide", x, y));
         }
-        return new ReadRequest((int) x, (int) y, t.width(), t.height(), t.level(), t.downsample(), t.channel(), t.z(), t.t());
+        return new ReadRequest((int) x, (int) y, t.width(), t.height(), t.resolution(), t.plane());
     }
 
     @Override

@@ -9,6 +9,7 @@ import org.slidestream.format.npy.NpyReader;
 import org.slidestream.image.PixelType;
 import org.slidestream.image.Raster;
 import org.slidestream.image.Region;
+import org.slidestream.slide.Plane;
 import org.slidestream.slide.Slide;
 
 /**
@@ -153,7 +154,7 @@ public interface Volume extends AutoCloseable {
             Raster r = Raster.create(pixelType(), dx, dy, 1);
             int plane = dy * dx;
             for (int z = 0; z < dz; z++) {
-                slide.readLevelRegion(0, new Region(x0, y0, dx, dy), channel, z0 + z, 0, r);
+                slide.readLevelRegion(0, new Region(x0, y0, dx, dy), new Plane(channel, z0 + z, 0), r);
                 int base = z * plane;
                 for (int i = 0; i < plane; i++) out[base + i] = (float) r.getAt(i);
             }

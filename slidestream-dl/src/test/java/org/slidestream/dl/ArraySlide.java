@@ -8,28 +8,34 @@ import org.slidestream.image.PixelType;
 import org.slidestream.image.Raster;
 import org.slidestream.image.Region;
 import org.slidestream.slide.LevelInfo;
-import org.slidestream.slide.ReadRequest;
-import org.slidestream.slide.Slide;
+import org.slidestream.slide.Plane;
 import org.slidestream.slide.SlideMetadata;
+import org.slidestream.slide.SlideOptions;
+import org.slidestream.slide.TiledSlide;
 
 /**
- * A one-level slide held in memory (one raster per Z section), for tests that need exact pixels
- * from the {@link Slide} API: level-0 reads, integer downsamples by area averaging (what the
- * reader does), background outside the image.
+ * A one-level slide held in memory (one raster per Z section), on the tile engine: exact pixels at
+ * level 0 in 64 px tiles, any downsample resampled by the engine as for a real slide, background
+ * outside the image.
  */
-public final class ArraySlide implements Slide {
-    private final Path path;
+public final class ArraySlide extends TiledSlide {
+    private static final int TILE = 64;
     private final List<Raster> planes;
-    private final SlideMetadata meta;
 
     public ArraySlide(Path path, List<Raster> planes, boolean brightfield) {
-        this.path = path;
+        this(path, planes, brightfield, SlideOptions.defaults());
+    }
+
+    public ArraySlide(Path path, List<Raster> planes, boolean brightfield, SlideOptions options) {
+        super(path, metadata(planes, brightfield), List.of(new LevelInfo(planes.get(0).width(), planes.get(0).height(), 1.0, TILE, TILE)), options);
         this.planes = List.copyOf(planes);
+    }
+
+    private static SlideMetadata metadata(List<Raster> planes, boolean brightfield) {
         Raster r = planes.get(0);
         List<String> names = new ArrayList<>();
         for (int c = 0; c < r.bands(); c++) names.add(brightfield && r.bands() == 3 ? "RGB".substring(c, c + 1) : "C" + c);
-        this.meta = new SlideMetadata("test", r.type(), r.bands(), planes.size(), 1, names, 0.5, 0.5, null, 20.0,
-                brightfield, Map.of());
+        return new SlideMetadata("test", r.type(), r.bands(), planes.size(), 1, names, 0.5, 0.5, null, 20.0, brightfield, Map.of());
     }
 
     /** A deterministic RGB test image with structure at several scales. */
@@ -46,52 +52,14 @@ public final class ArraySlide implements Slide {
         return r;
     }
 
-    @Override public Path path() { return path; }
-
-    @Override public SlideMetadata metadata() { return meta; }
-
     @Override
-    public List<LevelInfo> levels() {
-        Raster r = planes.get(0);
-        return List.of(new LevelInfo(r.width(), r.height(), 1.0, 64, 64));
+    protected Raster decodeTile(int level, Plane plane, int tx, int ty) {
+        Raster src = planes.get(plane.z());
+        Region tile = new Region(tx * TILE, ty * TILE, TILE, TILE).intersect(new Region(0, 0, src.width(), src.height()));
+        return src.crop(tile);
     }
 
     @Override public List<String> associatedImages() { return List.of(); }
 
     @Override public Raster readAssociated(String name) { throw new IllegalArgumentException("no associated image " + name); }
-
-    @Override
-    public void readRegion(ReadRequest q, Raster dest) {
-        int ds = q.byLevel() ? 1 : (int) Math.round(q.downsample());
-        if (q.byLevel() && q.level() != 0 || !q.byLevel() && Math.abs(q.downsample() - ds) > 1e-9) {
-            throw new IllegalArgumentException("test slide reads level 0 and integer downsamples only");
-        }
-        Raster src = planes.get(q.z());
-        int bands = q.channel() == ReadRequest.ALL_CHANNELS ? src.bands() : 1;
-        for (int y = 0; y < q.height(); y++) {
-            for (int x = 0; x < q.width(); x++) {
-                for (int b = 0; b < bands; b++) {
-                    int band = q.channel() == ReadRequest.ALL_CHANNELS ? b : q.channel();
-                    double sum = 0;
-                    for (int j = 0; j < ds; j++) {
-                        for (int i = 0; i < ds; i++) sum += sample(src, q.x() + x * ds + i, q.y() + y * ds + j, band);
-                    }
-                    dest.set(x, y, b, sum / (ds * ds));
-                }
-            }
-        }
-    }
-
-    private double sample(Raster src, int x, int y, int band) {
-        if (x < 0 || y < 0 || x >= src.width() || y >= src.height()) return meta.background();
-        return src.get(x, y, band);
-    }
-
-    @Override
-    public void readLevelRegion(int level, Region region, int channel, int z, int t, Raster dest) {
-        if (level != 0 || t != 0) throw new IllegalArgumentException("test slide has level 0 and t 0 only");
-        readRegion(new ReadRequest(region.x(), region.y(), region.width(), region.height(), 0, 0, channel, z, t), dest);
-    }
-
-    @Override public void close() { }
 }

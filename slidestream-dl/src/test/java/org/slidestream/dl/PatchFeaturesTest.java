@@ -75,7 +75,7 @@ class PatchFeaturesTest {
             batch = []
             for x, y in coords:
                 p = pad[y + side:y + 2 * side, x + side:x + 2 * side]
-                p = np.rint(p.reshape(ps, ds, ps, ds, 3).mean(axis=(1, 3)))   # the slide's 8-bit pixels at that downsample
+                p = np.floor(p.reshape(ps, ds, ps, ds, 3).mean(axis=(1, 3)) + 0.5)   # the slide's 8-bit pixels at that downsample (area mean, halves up)
                 p = cv2.resize(p, (32, 32), interpolation=cv2.INTER_AREA if mode == 'area' else cv2.INTER_LINEAR)
                 batch.append(((p / 255.0 - mean) / std).transpose(2, 0, 1))
             with torch.no_grad():

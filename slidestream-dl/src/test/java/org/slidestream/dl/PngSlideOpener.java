@@ -24,7 +24,7 @@ public final class PngSlideOpener implements SlideOpener {
     @Override
     public Slide open(Path path, SlideOptions options) {
         try {
-            return new ArraySlide(path, List.of(ImageFiles.read(path)), true);
+            return new ArraySlide(path, List.of(ImageFiles.read(path)), true, options);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

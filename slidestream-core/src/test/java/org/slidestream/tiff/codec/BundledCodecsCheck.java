@@ -10,6 +10,7 @@ import org.slidestream.image.Region;
 import org.slidestream.memory.MemoryBudget;
 import org.slidestream.memory.TileCache;
 import org.slidestream.slide.LevelInfo;
+import org.slidestream.slide.Plane;
 import org.slidestream.slide.ReadRequest;
 import org.slidestream.slide.Slide;
 import org.slidestream.slide.SlideOptions;
@@ -44,7 +45,7 @@ public final class BundledCodecsCheck {
                         for (int x = 0; x < l.width(); x += 512) {
                             Region r = new Region(x, y, Math.min(512, l.width() - x), Math.min(512, l.height() - y));
                             Raster out = Raster.create(PixelType.UINT8, r.width(), r.height(), 3);
-                            slide.readLevelRegion(level, r, ReadRequest.ALL_CHANNELS, 0, 0, out);
+                            slide.readLevelRegion(level, r, Plane.FIRST, out);
                             md.update(out.bytes());
                             raw.write(out.bytes());
                         }

@@ -6,7 +6,7 @@ import java.util.Set;
 import org.slidestream.image.PixelType;
 import org.slidestream.image.Raster;
 import org.slidestream.image.Region;
-import org.slidestream.slide.ReadRequest;
+import org.slidestream.slide.Plane;
 import org.slidestream.slide.SlideMetadata;
 import org.slidestream.view.tile.DeepZoom;
 import org.slidestream.view.tile.PyramidReader;
@@ -71,7 +71,7 @@ public final class SlideImageLayer implements TileLayer {
         SlideMetadata m = reader.slide().metadata();
         int z = Options.integer(o, "z", 0, 0, m.sizeZ() - 1), t = Options.integer(o, "t", 0, 0, m.sizeT() - 1);
         return switch (mode) {
-            case NATURAL -> natural(reader.read(level, region, ReadRequest.ALL_CHANNELS, z, t));
+            case NATURAL -> natural(reader.read(level, region, Plane.ALL_CHANNELS, z, t));
             case LABELS -> labels(reader.read(level, region, 0, z, t));
             case CHANNEL -> {
                 int c = Options.integer(o, "c", 0, 0, m.sizeC() - 1);

@@ -4,7 +4,9 @@ import org.slidestream.image.PixelType;
 import org.slidestream.image.Raster;
 import org.slidestream.image.Region;
 import org.slidestream.memory.TileCache;
+import org.slidestream.slide.Plane;
 import org.slidestream.slide.ReadRequest;
+import org.slidestream.slide.Resolution;
 import org.slidestream.slide.Slide;
 import org.slidestream.slide.SlideMetadata;
 
@@ -56,13 +58,13 @@ public final class PyramidReader {
      */
     public Raster read(int level, Region region, int channel, int z, int t) {
         SlideMetadata m = slide.metadata();
-        int bands = channel == ReadRequest.ALL_CHANNELS ? m.sizeC() : 1;
+        int bands = channel == Plane.ALL_CHANNELS ? m.sizeC() : 1;
         Raster out = Raster.create(m.pixelType(), region.width(), region.height(), bands);
         if (readsStoredLevel(level)) {
             double d = zoom.downsample(level);
             long x0 = Math.round(region.x() * d), y0 = Math.round(region.y() * d);
             slide.readRegion(new ReadRequest(Math.toIntExact(x0), Math.toIntExact(y0), region.width(), region.height(),
-                    -1, d, channel, z, t), out);
+                    Resolution.downsample(d), new Plane(channel, z, t)), out);
             return out;
         }
         readHalved(level, region, channel, z, t, out);

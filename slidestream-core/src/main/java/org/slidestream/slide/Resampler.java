@@ -1,4 +1,4 @@
-package org.slidestream.tiff;
+package org.slidestream.slide;
 
 import java.util.Arrays;
 import org.slidestream.image.PixelType;
@@ -42,8 +42,8 @@ final class Resampler {
      * Writes {@code outW x outH} pixels into {@code dest}: output pixel (i, j) averages the level
      * pixels of {@code [sx0 + i*f, sx0 + (i+1)*f) x [sy0 + j*f, sy0 + (j+1)*f)}.
      */
-    static void read(TiffSlide slide, int level, double sx0, double sy0, double f, int outW, int outH,
-                     int channel, int z, int t, int bands, Raster dest) {
+    static void read(TiledSlide slide, int level, double sx0, double sy0, double f, int outW, int outH,
+                     Plane plane, int bands, Raster dest) {
         PixelType type = dest.type();
         int ix0 = (int) Math.floor(sx0);
         int ix1 = Math.max(ix0 + 1, (int) Math.ceil(sx0 + outW * f - 1e-9));
@@ -69,7 +69,7 @@ final class Resampler {
                 int iy1 = Math.max(iy0 + 1, (int) Math.ceil(sy0 + j1 * f - 1e-9));
                 iy1 = Math.min(iy1, iy0 + maxSrcRows);
                 int rows = iy1 - iy0;
-                slide.readLevel(level, new Region(ix0, iy0, (int) srcW, rows), channel, z, t, src, 0, 0);
+                slide.readLevel(level, new Region(ix0, iy0, (int) srcW, rows), plane, src, 0, 0);
                 Arrays.fill(acc, 0, (j1 - j0) * outW * bands, 0);
                 for (int r0 = 0; r0 < rows; r0++) {
                     double sy = iy0 + r0;
