@@ -178,7 +178,9 @@ class AnnotationReadersTest {
             AnnotationSet s = Annotations.read(p);
             assertThat(s.annotations().get(0).name()).doesNotContain("42");
         } catch (FormatException e) {
-            assertThat(e.getMessage()).startsWith(p.toString()).doesNotContain("42");
+            // the temporary folder's random name may hold "42": only the rest of the message counts
+            assertThat(e.getMessage()).startsWith(p.toString());
+            assertThat(e.getMessage().substring(p.toString().length())).doesNotContain("42");
         }
     }
 
