@@ -79,13 +79,19 @@ def main():
         counts[k], failures[k], sizes[k] = n, failed, nbytes
         conn.close()
 
-    threads = [threading.Thread(target=client, args=(k,)) for k in range(clients)]
+    run_threads(clients, client)
+    report(sum(counts), seconds, sum(failures), sum(sizes))
+
+def run_threads(count, work):
+    """Runs work(k) for k in 0..count-1, each in its own thread, and waits for all."""
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(count)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    n = sum(counts)
-    print('tiles %d seconds %.1f tiles_per_s %.1f failed %d bytes %d' % (n, seconds, n / seconds, sum(failures), sum(sizes)))
+
+def report(tiles, seconds, failed, nbytes):
+    print('tiles %d seconds %.1f tiles_per_s %.1f failed %d bytes %d' % (tiles, seconds, tiles / seconds, failed, nbytes))
 
 if __name__ == '__main__':
     main()

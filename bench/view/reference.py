@@ -7,7 +7,7 @@ Usage: reference.py serve SLIDE TILE_SIZE
        reference.py direct SLIDE TILE_SIZE CLIENTS SECONDS WARMUP SEED
 The second calls get_tile and encodes the JPEG in CLIENTS threads without HTTP, for the same tiles
 load.py asks for, and prints a line as load.py does: OpenSlide's rate with no server around it."""
-import io, os, random, re, sys, threading, time
+import io, os, random, re, sys, time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import openslide
 from openslide.deepzoom import DeepZoomGenerator
@@ -67,13 +67,8 @@ def direct(clients, seconds, warmup, seed):
             if now >= start:
                 counts[k] += 1
                 sizes[k] += len(body)
-    threads = [threading.Thread(target=work, args=(k,)) for k in range(clients)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    n = sum(counts)
-    print('tiles %d seconds %.1f tiles_per_s %.1f failed 0 bytes %d' % (n, seconds, n / seconds, sum(sizes)))
+    load.run_threads(clients, work)
+    load.report(sum(counts), seconds, 0, sum(sizes))
 
 if mode == 'direct':
     direct(int(sys.argv[4]), float(sys.argv[5]), float(sys.argv[6]), int(sys.argv[7]))

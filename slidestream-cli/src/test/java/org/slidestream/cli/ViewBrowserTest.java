@@ -22,13 +22,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.slidestream.format.csv.Csv;
-import org.slidestream.memory.MemoryBudget;
-import org.slidestream.slide.SlideOptions;
 import org.slidestream.testing.SharedData;
+import org.slidestream.view.TestContent;
 import org.slidestream.view.ViewServer;
-import org.slidestream.view.catalog.Catalog;
 import org.slidestream.view.content.ViewContent;
-import org.slidestream.view.session.ViewSettings;
 
 /**
  * The viewer in a real browser (headless Chromium): a {@code patch} run over the shared slides is
@@ -57,9 +54,7 @@ class ViewBrowserTest {
         Cli patch = Cli.run("patch", slides.toString(), "-o", out.toString(), "--a-t", "1", "--max-memory", "256m");
         assertThat(patch.exitCode()).as(patch.toString()).isEqualTo(1); // broken.svs and the int8 OME-TIFF fail
         readStatus(out.resolve("status.csv"));
-        MemoryBudget budget = new MemoryBudget(256L << 20);
-        ViewSettings settings = new ViewSettings(SlideOptions.forBudget(budget, 32L << 20), budget, 254, 1, 75, null, null);
-        content = new ViewContent(Catalog.scan(List.of(out, slides)), settings, 16L << 20, 16L << 20, 4);
+        content = TestContent.of(List.of(out, slides));
         server = ViewServer.start(content, "127.0.0.1", 0,
                 (request, response) -> answered.add(response.getStatus() + " " + request.getHttpURI().getPathQuery()));
     }

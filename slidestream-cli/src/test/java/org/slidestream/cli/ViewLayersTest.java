@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.awt.image.BufferedImage;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,19 +14,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slidestream.image.Raster;
 import org.slidestream.image.Region;
-import org.slidestream.memory.MemoryBudget;
 import org.slidestream.slide.ReadRequest;
 import org.slidestream.slide.Slide;
 import org.slidestream.slide.SlideOptions;
 import org.slidestream.stain.StainProfile;
 import org.slidestream.testing.ReferenceTools;
 import org.slidestream.testing.SharedData;
-import org.slidestream.view.catalog.Catalog;
+import org.slidestream.view.TestContent;
 import org.slidestream.view.content.ViewContent;
 import org.slidestream.view.layer.Palette;
 import org.slidestream.view.session.SlideView;
 import org.slidestream.view.session.SlideViews;
-import org.slidestream.view.session.ViewSettings;
 import org.slidestream.view.tile.DeepZoom;
 
 /**
@@ -37,12 +34,6 @@ import org.slidestream.view.tile.DeepZoom;
  */
 class ViewLayersTest {
     @TempDir Path tmp;
-
-    static ViewContent content(List<Path> paths, StainProfile target, Path annotations) throws IOException {
-        MemoryBudget budget = new MemoryBudget(256L << 20);
-        ViewSettings settings = new ViewSettings(SlideOptions.forBudget(budget, 32L << 20), budget, 254, 1, 75, target, annotations);
-        return new ViewContent(Catalog.scan(paths), settings, 16L << 20, 16L << 20, 4);
-    }
 
     /** A layer's pixels over a whole Deep Zoom level (RGB or RGBA), as its tiles show them. */
     static Raster render(ViewContent content, String slide, String layer, int level, Map<String, String> options) throws Exception {
@@ -71,7 +62,7 @@ class ViewLayersTest {
                 "    v = np.clip((a[c, z].astype(np.float64) + 1) / 97.0, 0, 1)",
                 "    Image.fromarray(np.floor(v * 255 + 0.5).astype(np.uint8)).save('%s/c%d-z%d.png' % (sys.argv[2], c, z))"),
                 file, tmp).requireSuccess("tifffile");
-        try (ViewContent content = content(List.of(file), null, null)) {
+        try (ViewContent content = TestContent.of(List.of(file))) {
             JsonNode info = content.slideJson("multi-channel-z-series");
             assertThat(info.get("sizeZ").asInt()).isEqualTo(5);
             JsonNode image = layer(info, "image");
@@ -99,7 +90,7 @@ class ViewLayersTest {
         Cli register = Cli.run("register", rounds.resolve("round0.ome.tif").toString(), rounds.resolve("round1.ome.tif").toString(),
                 "--channel", "DAPI", "-o", reg.toString(), "--max-memory", "512m");
         assertThat(register.exitCode()).as(register.toString()).isZero();
-        try (ViewContent content = content(List.of(reg, rounds), null, null)) {
+        try (ViewContent content = TestContent.of(List.of(reg, rounds))) {
             assertThat(content.cohortJson("registered").get("rows")).hasSize(1);
             JsonNode info = content.slideJson("round0");
             // the reference's nuclei in magenta, the round's in green (white where they coincide), the first round shown
@@ -134,7 +125,7 @@ class ViewLayersTest {
         assertThat(fit.exitCode()).as(fit.toString()).isZero();
         Cli norm = Cli.run("normalize", cmu.toString(), "--target", target.toString(), "-o", normalized.toString(), "--max-memory", "256m");
         assertThat(norm.exitCode()).as(norm.toString()).isZero();
-        try (ViewContent content = content(List.of(cmu), StainProfile.read(target), null)) {
+        try (ViewContent content = TestContent.of(List.of(cmu), StainProfile.read(target), null)) {
             JsonNode n = layer(content.slideJson("cmu-1-small-region"), "normalized");
             assertThat(n.get("title").asText()).isEqualTo("Stain-normalized (macenko)");
             Raster ours;
@@ -156,11 +147,11 @@ class ViewLayersTest {
 
     @Test
     void theSharedAnnotationsInTheirThreeFormatsCoverTheSamePixels() throws Exception {
-        try (ViewContent content = content(List.of(SharedData.slide("cmu-1-small-region.svs")), null, SharedData.require().resolve("annotations"))) {
+        try (ViewContent content = TestContent.of(List.of(SharedData.slide("cmu-1-small-region.svs")), null, SharedData.require().resolve("annotations"))) {
             JsonNode info = content.slideJson("cmu-1-small-region");
             List<String> files = new ArrayList<>();
             List<boolean[]> covered = new ArrayList<>();
-            int level = info.get("deepZoom").get("maxLevel").asInt() - 2;
+            int level = info.get("deepZoom").get("maxLevel").asInt() - 3; // downsample 8
             for (JsonNode l : info.get("layers")) {
                 if (!l.get("id").asText().startsWith("annotations-")) continue;
                 files.add(l.get("title").asText());
@@ -197,7 +188,7 @@ class ViewLayersTest {
                 "    d.attrs['patch_size'] = 512; d.attrs['patch_level'] = 0; d.attrs['patch_size_level0'] = 512",
                 "    d.attrs['downsample'] = np.array([1.0, 1.0]); d.attrs['slide_path'] = sys.argv[2]"),
                 out.resolve("attention.h5"), cmu).requireSuccess("h5py");
-        try (ViewContent content = content(List.of(out), null, null)) {
+        try (ViewContent content = TestContent.of(List.of(out))) {
             JsonNode l = layer(content.slideJson("cmu-1-small-region"), "attention");
             assertThat(l.get("title").asText()).isEqualTo("Attention (8 patches)");
             assertThat(l.get("visible").asBoolean()).isTrue();

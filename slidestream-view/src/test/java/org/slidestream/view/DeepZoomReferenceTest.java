@@ -17,13 +17,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slidestream.image.Raster;
-import org.slidestream.memory.MemoryBudget;
-import org.slidestream.slide.SlideOptions;
 import org.slidestream.testing.ReferenceTools;
 import org.slidestream.testing.SharedData;
-import org.slidestream.view.catalog.Catalog;
 import org.slidestream.view.content.ViewContent;
-import org.slidestream.view.session.ViewSettings;
 import org.slidestream.view.tile.DeepZoom;
 
 /**
@@ -108,10 +104,7 @@ class DeepZoomReferenceTest {
 
     @BeforeAll
     static void open() throws IOException {
-        Path slides = SharedData.require().resolve("slides");
-        MemoryBudget budget = new MemoryBudget(256L << 20);
-        ViewSettings settings = new ViewSettings(SlideOptions.forBudget(budget, 32L << 20), budget, 254, 1, 75, null, null);
-        content = new ViewContent(Catalog.scan(List.of(slides)), settings, 16L << 20, 16L << 20, 4);
+        content = TestContent.of(List.of(SharedData.require().resolve("slides")));
     }
 
     @AfterAll

@@ -6,19 +6,14 @@ import java.io.ByteArrayInputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.slidestream.memory.MemoryBudget;
-import org.slidestream.slide.SlideOptions;
 import org.slidestream.testing.SharedData;
-import org.slidestream.view.catalog.Catalog;
 import org.slidestream.view.content.ViewContent;
-import org.slidestream.view.session.ViewSettings;
 
 /** The server over the shared slides: tiles, and the answers to bad and hostile requests. */
 class ViewServerTest {
@@ -27,10 +22,7 @@ class ViewServerTest {
 
     @BeforeAll
     static void start() throws Exception {
-        Path slides = SharedData.require().resolve("slides");
-        MemoryBudget budget = new MemoryBudget(256L << 20);
-        ViewSettings settings = new ViewSettings(SlideOptions.forBudget(budget, 32L << 20), budget, 254, 1, 75, null, null);
-        content = new ViewContent(Catalog.scan(List.of(slides)), settings, 16L << 20, 16L << 20, 4);
+        content = TestContent.of(List.of(SharedData.require().resolve("slides")));
         server = ViewServer.start(content, "127.0.0.1", 0, null);
     }
 
