@@ -71,12 +71,12 @@ public final class SlideImageLayer implements TileLayer {
         SlideMetadata m = reader.slide().metadata();
         int z = Options.integer(o, "z", 0, 0, m.sizeZ() - 1), t = Options.integer(o, "t", 0, 0, m.sizeT() - 1);
         return switch (mode) {
-            case NATURAL -> natural(reader.read(level, region, Plane.ALL_CHANNELS, z, t));
-            case LABELS -> labels(reader.read(level, region, 0, z, t));
+            case NATURAL -> natural(reader.read(level, region, Plane.of(z, t)));
+            case LABELS -> labels(reader.read(level, region, new Plane(0, z, t)));
             case CHANNEL -> {
                 int c = Options.integer(o, "c", 0, 0, m.sizeC() - 1);
                 double lo = Options.number(o, "lo", 0), hi = Options.number(o, "hi", m.pixelType().isFloat() ? 1 : m.pixelType().maxValue());
-                yield channel(reader.read(level, region, c, z, t), lo, hi, Options.colour(o, "color", 0xFFFFFF));
+                yield channel(reader.read(level, region, new Plane(c, z, t)), lo, hi, Options.colour(o, "color", 0xFFFFFF));
             }
         };
     }
@@ -130,7 +130,7 @@ public final class SlideImageLayer implements TileLayer {
         SlideMetadata m = reader.slide().metadata();
         int level = zoom.maxLevel();
         while (level > 0 && Math.max(zoom.levelWidth(level - 1), zoom.levelHeight(level - 1)) >= 512) level--;
-        Raster r = reader.read(level, new Region(0, 0, (int) zoom.levelWidth(level), (int) zoom.levelHeight(level)), channel, 0, 0);
+        Raster r = reader.read(level, new Region(0, 0, (int) zoom.levelWidth(level), (int) zoom.levelHeight(level)), Plane.channel(channel));
         double[] v = new double[r.width() * r.height()];
         for (int i = 0; i < v.length; i++) v[i] = r.getAt(i);
         Arrays.sort(v);

@@ -52,27 +52,27 @@ public final class PyramidReader {
     }
 
     /**
-     * A region of a Deep Zoom level, in that level's pixels: all channels ({@code channel} -1) or one,
+     * A region of a Deep Zoom level, in that level's pixels: all channels of the plane or one,
      * of plane (z, t). Pixels outside the image are the slide's background. The result is new (the
      * caller may change it).
      */
-    public Raster read(int level, Region region, int channel, int z, int t) {
+    public Raster read(int level, Region region, Plane plane) {
         SlideMetadata m = slide.metadata();
-        int bands = channel == Plane.ALL_CHANNELS ? m.sizeC() : 1;
+        int bands = plane.bands(m.sizeC());
         Raster out = Raster.create(m.pixelType(), region.width(), region.height(), bands);
         if (readsStoredLevel(level)) {
             double d = zoom.downsample(level);
             long x0 = Math.round(region.x() * d), y0 = Math.round(region.y() * d);
             slide.readRegion(new ReadRequest(Math.toIntExact(x0), Math.toIntExact(y0), region.width(), region.height(),
-                    Resolution.downsample(d), new Plane(channel, z, t)), out);
+                    Resolution.downsample(d), plane), out);
             return out;
         }
-        readHalved(level, region, channel, z, t, out);
+        readHalved(level, region, plane, out);
         return out;
     }
 
     /** A region of a made level: the level above over twice the region, averaged 2 x 2. */
-    private void readHalved(int level, Region region, int channel, int z, int t, Raster out) {
+    private void readHalved(int level, Region region, Plane plane, Raster out) {
         Region above = new Region(region.x() * 2, region.y() * 2, region.width() * 2, region.height() * 2);
         Raster src = Raster.create(out.type(), above.width(), above.height(), out.bands());
         src.fill(slide.metadata().background());
@@ -82,7 +82,7 @@ public final class PyramidReader {
             for (int by = inside.y() / BLOCK; by <= (inside.bottom() - 1) / BLOCK; by++) {
                 for (int bx = inside.x() / BLOCK; bx <= (inside.right() - 1) / BLOCK; bx++) {
                     Region blockRegion = new Region(bx * BLOCK, by * BLOCK, BLOCK, BLOCK).intersect(levelBounds);
-                    Raster block = block(level + 1, bx, by, blockRegion, channel, z, t);
+                    Raster block = block(level + 1, bx, by, blockRegion, plane);
                     Region part = blockRegion.intersect(above);
                     src.copyFrom(block, part.x() - blockRegion.x(), part.y() - blockRegion.y(),
                             part.x() - above.x(), part.y() - above.y(), part.width(), part.height());
@@ -92,12 +92,12 @@ public final class PyramidReader {
         halve(src, out);
     }
 
-    private Raster block(int level, int bx, int by, Region blockRegion, int channel, int z, int t) {
-        BlockKey key = new BlockKey(cacheId, level, bx, by, channel, z, t);
-        return cache.get(key, () -> read(level, blockRegion, channel, z, t));
+    private Raster block(int level, int bx, int by, Region blockRegion, Plane plane) {
+        BlockKey key = new BlockKey(cacheId, level, bx, by, plane);
+        return cache.get(key, () -> read(level, blockRegion, plane));
     }
 
-    private record BlockKey(Object slide, int level, int bx, int by, int channel, int z, int t) {}
+    private record BlockKey(Object slide, int level, int bx, int by, Plane plane) {}
 
     /** Matches the cache keys of blocks whose reader's {@code cacheId} matches. */
     public static java.util.function.Predicate<Object> blocksOf(java.util.function.Predicate<Object> cacheIdMatches) {
